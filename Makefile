@@ -1,0 +1,19 @@
+# The two commands of the README, plus the maintainer's helpers. Run inside the venv.
+PY ?= python
+
+.PHONY: test course refresh export clean sync-links
+
+test:            ## the test suite: every notebook with tiny parameters + unit tests
+	$(PY) -m pytest -q tests
+
+course:          ## the main job: every notebook with default parameters into runs/latest
+	$(PY) tests/nbrun.py --out runs/latest
+
+refresh:         ## maintainer: run the course and store its outputs in nbs/ and README.md
+	$(PY) tests/nbrun.py --out runs/latest --refresh
+
+export:          ## notebooks -> mtst/ package, and strip notebook noise
+	nbdev_clean && nbdev_export
+
+sync-links:      ## rewrite every Colab badge/link from settings.ini (user, repo, branch)
+	$(PY) tests/nbrun.py --sync-links

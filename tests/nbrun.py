@@ -1,0 +1,219 @@
+"""Run the course notebooks headless with papermill.
+
+One module serves both commands in the README:
+* the tests (`tests/test_notebooks.py`) run every notebook with its *smoke* parameters, the values
+  written as `# smoke: <value>` comments in its `parameters` cell;
+* the main job (`make course`, i.e. `python tests/nbrun.py`) runs every notebook with its default
+  parameters into an output folder, then writes a summary of each notebook's key results.
+
+Notebooks are discovered, never listed: every `nbs/*.ipynb` not starting with `_`, in name order
+(so `index.ipynb`, which shows the results table, runs last).
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import configparser
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NBS = ROOT / "nbs"
+SMOKE = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*=.*#\s*smoke:\s*(?P<value>.+?)\s*$")
+BADGE_IMG = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
+def notebooks(folder: Path = NBS) -> list[Path]:
+    "Every notebook of the course, in name order."
+    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith(("_", ".")))
+
+
+def parameters_cell(nb_path: Path):
+    "The cell tagged `parameters`; a notebook without exactly one is an error."
+    nb = nbformat.read(nb_path, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ValueError(f"{nb_path.name}: expected exactly one cell tagged 'parameters', found {len(cells)}")
+    return cells[0]
+
+
+def smoke_parameters(nb_path: Path) -> dict:
+    "The tiny-run values written as `name = default  # smoke: value` in the parameters cell."
+    params = {}
+    for i, line in enumerate(parameters_cell(nb_path).source.splitlines(), 1):
+        if m := SMOKE.match(line):
+            try: params[m["name"]] = ast.literal_eval(m["value"])
+            except (ValueError, SyntaxError) as e:
+                raise ValueError(f"{nb_path.name}: parameters cell line {i}: smoke value {m['value']!r} "
+                                 f"is not a Python literal ({e})") from None
+    return params
+
+
+def settings() -> configparser.SectionProxy:
+    cfg = configparser.ConfigParser(delimiters=["="])
+    cfg.read(ROOT / "settings.ini", encoding="utf-8")
+    return cfg["DEFAULT"]
+
+
+def colab_url(nb_name: str, cfg=None) -> str:
+    cfg = cfg or settings()
+    return f"https://colab.research.google.com/github/{cfg['user']}/{cfg['repo']}/blob/{cfg['branch']}/nbs/{nb_name}"
+
+
+def colab_badge(nb_name: str, cfg=None) -> str:
+    return f"[![Open In Colab]({BADGE_IMG})]({colab_url(nb_name, cfg)})"
+
+
+def clone_url(cfg=None) -> str:
+    cfg = cfg or settings()
+    return f"https://github.com/{cfg['user']}/{cfg['repo']}"
+
+
+_BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\(https://colab\.research\.google\.com/github/[^)]*\)")
+_CLONE_RE = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+(?= /content/)")
+
+
+def sync_links(nb_path: Path, cfg=None, write: bool = True) -> bool:
+    """Rewrite the Colab badges and the Colab install cell's clone URL from settings.ini.
+    Returns True if anything changed (written only if `write`)."""
+    cfg = cfg or settings()
+    nb = nbformat.read(nb_path, as_version=4)
+    changed = False
+    for c in nb.cells:
+        new = _BADGE_RE.sub(lambda m: colab_badge(nb_path.name, cfg) if "/nbs/" + nb_path.name in m[0]
+                            else colab_badge(m[0].rsplit("/nbs/", 1)[1].rstrip(")"), cfg), c.source)
+        new = _CLONE_RE.sub(clone_url(cfg), new)
+        if new != c.source: c.source, changed = new, True
+    if changed and write: nbformat.write(nb, nb_path)
+    return changed
+
+
+def execute(nb_path: Path, out_path: Path, parameters: dict, results_dir: Path, timeout: int = 1800):
+    "Execute one notebook with papermill (cwd = nbs/, IN_TEST=1 so `nbdev_export()` is inert)."
+    import papermill as pm
+    env = {"IN_TEST": "1", "MTST_RESULTS_DIR": str(results_dir), "MTST_NOTEBOOK": nb_path.stem,
+           "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        pm.execute_notebook(str(nb_path), str(out_path), parameters=parameters or None,
+                            kernel_name="python3", cwd=str(nb_path.parent), progress_bar=False,
+                            execution_timeout=timeout)
+    finally:
+        for k, v in old.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
+
+
+def peak_rss_mb() -> float:
+    "Peak resident memory of this process and of its finished children (the notebook kernels), MB."
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def load_results(results_dir: Path) -> list[dict]:
+    f = Path(results_dir) / "results.jsonl"
+    return [json.loads(l) for l in f.read_text(encoding="utf-8").splitlines() if l.strip()] if f.exists() else []
+
+
+def fmt(v) -> str:
+    if isinstance(v, float): return f"{v:.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+    return str(v)
+
+
+def summary_markdown(runs: list[dict], results: list[dict]) -> str:
+    "The main job's summary: one table of notebook run times, one of every recorded key result."
+    lines = ["| notebook | status | seconds |", "|---|---|---|"]
+    lines += [f"| `{r['notebook']}` | {r['status']} | {r['seconds']:.1f} |" for r in runs]
+    return "\n".join(lines) + "\n\n" + results_table(results)
+
+
+def run_course(out: Path, smoke: bool = False, only: str | None = None) -> int:
+    "Execute every notebook into `out` (never touching nbs/), print progress, write summary.md/json."
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.jsonl").unlink(missing_ok=True)
+    nbs = [p for p in notebooks() if not only or re.search(only, p.name)]
+    runs, t_all = [], time.perf_counter()
+    for i, nb in enumerate(nbs, 1):
+        params = smoke_parameters(nb) if smoke else {}
+        print(f"[{i}/{len(nbs)}] {nb.name} {'(smoke) ' if smoke else ''}...", flush=True)
+        t0, status = time.perf_counter(), "ok"
+        try: execute(nb, out / nb.name, params, out)
+        except Exception as e:
+            status = "FAILED"
+            print(f"    FAILED: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", flush=True)
+        runs.append({"notebook": nb.stem, "status": status, "seconds": time.perf_counter() - t0})
+        print(f"    {status} in {runs[-1]['seconds']:.1f} s", flush=True)
+    total, peak = time.perf_counter() - t_all, peak_rss_mb()
+    results = load_results(out)
+    (out / "summary.md").write_text(summary_markdown(runs, results), encoding="utf-8")
+    (out / "summary.json").write_text(json.dumps({"runs": runs, "results": results, "total_seconds": total,
+                                                  "peak_rss_mb": peak}, indent=1), encoding="utf-8")
+    print(f"\n{sum(r['status'] == 'ok' for r in runs)}/{len(runs)} notebooks ok in {total:.0f} s; "
+          f"peak memory {peak:.0f} MB; summary: {out / 'summary.md'}")
+    return 0 if all(r["status"] == "ok" for r in runs) else 1
+
+
+README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def refresh(out: Path, readme: bool = True) -> None:
+    """Maintainer step after a full `run_course`: copy the executed notebooks back into nbs/ (so the
+    committed notebooks carry the outputs of a real run), clean them, and update README's table."""
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    if any(r["status"] != "ok" for r in summary["runs"]):
+        raise SystemExit(f"{out}: not every notebook ran ok; refusing to copy outputs into nbs/")
+    for r in summary["runs"]:
+        nb = nbformat.read(out / f"{r['notebook']}.ipynb", as_version=4)
+        nb.metadata.pop("papermill", None)
+        for c in nb.cells:
+            c.metadata.pop("papermill", None); c.metadata.pop("execution", None)
+            if not c.metadata.get("tags"): c.metadata.pop("tags", None)  # papermill adds empty ones
+        nbformat.write(nb, NBS / f"{r['notebook']}.ipynb")
+    subprocess.run(["nbdev_clean"], cwd=ROOT, check=True)
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    if readme and README_START in text:
+        head, rest = text.split(README_START, 1)
+        tail = rest.split(README_END, 1)[1]
+        table = results_table(summary["results"])
+        (ROOT / "README.md").write_text(f"{head}{README_START}\n{table}{README_END}{tail}", encoding="utf-8")
+    print(f"copied {len(summary['runs'])} executed notebooks into nbs/" + (" and updated README.md" if readme else ""))
+
+
+def results_table(results: list[dict]) -> str:
+    "Markdown table of the key results recorded with `mtst.core.record` (used in README and index)."
+    lines = ["| notebook | result | value |", "|---|---|---|"]
+    lines += [f"| `{r['notebook']}` | {r['key']} | {fmt(r['value'])}{(' ' + r['unit']) if r.get('unit') else ''} |"
+              for r in results]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "runs" / "latest", help="output folder (default runs/latest)")
+    ap.add_argument("--smoke", action="store_true", help="use each notebook's smoke parameters (tiny run)")
+    ap.add_argument("--only", help="regex: run only the notebooks whose file name matches")
+    ap.add_argument("--refresh", action="store_true",
+                    help="after a successful full run, copy executed notebooks into nbs/ and update README")
+    ap.add_argument("--sync-links", action="store_true", help="rewrite Colab badges/links from settings.ini and exit")
+    a = ap.parse_args(argv)
+    if a.sync_links:
+        for nb in notebooks(): print(("updated " if sync_links(nb) else "ok      ") + nb.name)
+        return 0
+    rc = run_course(a.out.resolve(), smoke=a.smoke, only=a.only)
+    if rc == 0 and a.refresh: refresh(a.out.resolve(), readme=a.only is None)  # README table needs every notebook
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Every notebook in nbs/ runs headless with its smoke parameters, and follows the course conventions.
+
+Nothing is listed by hand: adding a notebook adds its tests."""
+import nbformat
+import pytest
+
+import nbrun
+
+NOTEBOOKS = nbrun.notebooks()
+LESSONS = [p for p in NOTEBOOKS if p.name != "index.ipynb"]
+
+
+@pytest.fixture(scope="session")
+def results_dir(tmp_path_factory):
+    "One results folder for the whole session, so index.ipynb (run last) sees the others' results."
+    return tmp_path_factory.mktemp("results")
+
+
+def test_found_notebooks():
+    assert len(NOTEBOOKS) >= 2, f"no notebooks discovered in {nbrun.NBS}"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs(nb, results_dir, tmp_path):
+    params = nbrun.smoke_parameters(nb)  # raises if the notebook has no `parameters` cell
+    nbrun.execute(nb, tmp_path / nb.name, params, results_dir, timeout=300)
+
+
+@pytest.mark.parametrize("nb", LESSONS, ids=lambda p: p.name)
+def test_lesson_conventions(nb):
+    cells = nbformat.read(nb, as_version=4).cells
+    title = cells[0]
+    assert title.cell_type == "markdown" and title.source.startswith("# "), f"{nb.name}: first cell must be '# Title'"
+    assert "\n> " in title.source, f"{nb.name}: the title cell needs a one-line '> subtitle'"
+    text = "\n".join(c.source for c in cells)
+    assert nbrun.colab_badge(nb.name) in text, \
+        f"{nb.name}: missing or stale Colab badge (run `python tests/nbrun.py --sync-links`)"
+    code = [c for c in cells if c.cell_type == "code"]
+    colab = [c for c in code if "/content" in c.source]
+    assert colab and nbrun.clone_url() in colab[0].source, f"{nb.name}: needs the Colab-only install cell"
+    assert any("nbdev_export" in c.source for c in code[-2:]), f"{nb.name}: last cells must call nbdev_export()"
+    nbrun.parameters_cell(nb)
+
+
+def test_parameters_cell_is_required(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    path = tmp_path / "no_params.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(ValueError, match="exactly one cell tagged 'parameters'"):
+        nbrun.smoke_parameters(path)
+
+
+def test_failing_cell_fails(tmp_path, results_dir):
+    "A broken notebook must fail the suite: papermill raises on the first failing cell."
+    import papermill as pm
+    cells = [nbformat.v4.new_code_cell("n = 1  # smoke: 2", metadata={"tags": ["parameters"]}),
+             nbformat.v4.new_code_cell("assert n == 1, 'broken on purpose'")]
+    path = tmp_path / "broken.ipynb"
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "python3", "language": "python"}})
+    nbformat.write(nb, path)
+    assert nbrun.smoke_parameters(path) == {"n": 2}
+    with pytest.raises(pm.PapermillExecutionError, match="broken on purpose"):
+        nbrun.execute(path, tmp_path / "out.ipynb", {"n": 2}, results_dir, timeout=60)

@@ -89,8 +89,7 @@ def sync_links(nb_path: Path, cfg=None, write: bool = True) -> bool:
     nb = nbformat.read(nb_path, as_version=4)
     changed = False
     for c in nb.cells:
-        new = _BADGE_RE.sub(lambda m: colab_badge(nb_path.name, cfg) if "/nbs/" + nb_path.name in m[0]
-                            else colab_badge(m[0].rsplit("/nbs/", 1)[1].rstrip(")"), cfg), c.source)
+        new = _BADGE_RE.sub(lambda m: colab_badge(m[0].rsplit("/nbs/", 1)[1].rstrip(")"), cfg), c.source)
         new = _CLONE_RE.sub(clone_url(cfg), new)
         if new != c.source: c.source, changed = new, True
     if changed and write: nbformat.write(nb, nb_path)

@@ -61,3 +61,16 @@ def test_failing_cell_fails(tmp_path, results_dir):
     assert nbrun.smoke_parameters(path) == {"n": 2}
     with pytest.raises(pm.PapermillExecutionError, match="broken on purpose"):
         nbrun.execute(path, tmp_path / "out.ipynb", {"n": 2}, results_dir, timeout=60)
+
+
+def test_index_maps_every_lesson():
+    "The landing page links every lesson notebook with its Colab badge."
+    index = "\n".join(c.source for c in nbformat.read(nbrun.NBS / "index.ipynb", as_version=4).cells)
+    for nb in LESSONS:
+        assert f"]({nb.name})" in index and nbrun.colab_badge(nb.name) in index, f"index.ipynb does not map {nb.name}"
+
+
+def test_links_match_settings():
+    "Badges and clone URLs are built from settings.ini (user/repo/branch): nothing stale."
+    stale = [nb.name for nb in NOTEBOOKS if nbrun.sync_links(nb, write=False)]
+    assert not stale, f"stale Colab links in {stale}: run `make sync-links`"

@@ -1,0 +1,143 @@
+"""Training throughput: mtst's MultiTaskTrainer vs Hugging Face Trainer, same backbone, same sentence task.
+
+    python bench/train.py [--n 256] [--batch-size 16] [--repeats 2] [--n512 32]
+
+Every variant fine-tunes the whole default backbone (all-MiniLM-L6-v2) for one epoch on the first `--n`
+training sentences of the shipped `topic` task, batch size `--batch-size`, AdamW, linear schedule:
+
+* `mtst`          MultiTaskTrainer, dynamic padding (one task, no evaluation, no checkpoints);
+* `hf_trainer`    transformers.Trainer + AutoModelForSequenceClassification, DataCollatorWithPadding;
+* `hf_pad512`     the same Trainer with every sentence padded to 512 tokens (what many tutorials do),
+                  on `--n512` sentences only, because it is an order of magnitude slower.
+
+Each run is a fresh subprocess (so its peak resident memory is its own); mtst and Trainer runs alternate,
+`--repeats` times, and the median samples/s is reported. Only training steps are timed (Trainer's own
+`train_samples_per_second`; mtst's `samples_seen / train_seconds`), never model loading. Prints a table
+and the mtst / Trainer ratio measured in this one run; `--json` writes the rows.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _examples(n):
+    from mtst.data import load_shipped
+    return [e for e in load_shipped("train") if "topic" in e.labels][:n]
+
+
+def run_mtst(n: int, batch_size: int, seed: int) -> dict:
+    import torch
+    from mtst.data import shipped_tasks
+    from mtst.encoder import SentenceEncoder
+    from mtst.multitask import MultiTaskModel
+    from mtst.training import MultiTaskTrainer, TrainConfig, set_seed
+    ex = _examples(n)
+    ex = [type(e)(e.text, {"topic": e.labels["topic"]}, e.source) for e in ex]
+    set_seed(seed)
+    model = MultiTaskModel(SentenceEncoder(normalize=False), [shipped_tasks()[0]])
+    cfg = TrainConfig(epochs=1, batch_size=batch_size, lr=5e-5, progress=False, eval_before=False, seed=seed,
+                      warmup_ratio=0.0, max_grad_norm=1.0)
+    tr = MultiTaskTrainer(model, ex, None, cfg)
+    tr.fit()
+    return {"samples_per_second": tr.samples_seen / tr.train_seconds, "seconds": tr.train_seconds,
+            "samples": tr.samples_seen, "steps": tr.global_step, "threads": torch.get_num_threads()}
+
+
+def run_hf(n: int, batch_size: int, seed: int, pad512: bool = False) -> dict:
+    import tempfile
+    import torch
+    from transformers import (AutoModelForSequenceClassification, DataCollatorWithPadding, Trainer,
+                              TrainingArguments, default_data_collator)
+    from mtst.core import load_tokenizer, quiet_progress, resolve_backbone
+    from mtst.data import SHIPPED_TOPICS
+    ex = _examples(n)
+    spec = resolve_backbone()
+    tok = load_tokenizer(spec)
+    label2id = {l: i for i, l in enumerate(SHIPPED_TOPICS)}
+    if pad512: enc = tok([e.text for e in ex], truncation=True, max_length=512, padding="max_length")
+    else: enc = tok([e.text for e in ex], truncation=True, max_length=tok.model_max_length)
+    data = [{"input_ids": enc["input_ids"][i], "attention_mask": enc["attention_mask"][i],
+             "labels": label2id[e.labels["topic"]]} for i, e in enumerate(ex)]
+    torch.manual_seed(seed)
+    with quiet_progress():
+        model = AutoModelForSequenceClassification.from_pretrained(spec.source, num_labels=len(label2id))
+    with tempfile.TemporaryDirectory() as out:
+        args = TrainingArguments(output_dir=out, per_device_train_batch_size=batch_size, num_train_epochs=1,
+                                 learning_rate=5e-5, weight_decay=0.01, warmup_steps=0, max_grad_norm=1.0,
+                                 lr_scheduler_type="linear", save_strategy="no", logging_strategy="no",
+                                 eval_strategy="no", report_to=[], disable_tqdm=True, seed=seed, use_cpu=True,
+                                 dataloader_num_workers=0)
+        trainer = Trainer(model=model, args=args, train_dataset=data,
+                          data_collator=default_data_collator if pad512 else DataCollatorWithPadding(tok))
+        m = trainer.train().metrics
+    return {"samples_per_second": m["train_samples_per_second"], "seconds": m["train_runtime"], "samples": len(data),
+            "steps": trainer.state.global_step, "threads": torch.get_num_threads()}
+
+
+def child(variant: str, n: int, batch_size: int, seed: int) -> None:
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import transformers
+    transformers.logging.set_verbosity_error()
+    row = run_mtst(n, batch_size, seed) if variant == "mtst" else run_hf(n, batch_size, seed, pad512=variant == "hf_pad512")
+    row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps({"variant": variant, **row}), flush=True)
+
+
+def spawn(variant: str, n: int, batch_size: int, seed: int) -> dict:
+    r = subprocess.run([sys.executable, __file__, "--child", variant, "--n", str(n), "--batch-size", str(batch_size),
+                        "--seed", str(seed)], capture_output=True, text=True)
+    lines = [l for l in r.stdout.splitlines() if l.startswith("RESULT ")]
+    if r.returncode != 0 or not lines:
+        raise RuntimeError(f"{variant} failed (exit {r.returncode}):\n{r.stderr[-3000:]}")
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=256, help="training sentences per run")
+    ap.add_argument("--n512", type=int, default=32, help="training sentences for the pad-to-512 run")
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--repeats", type=int, default=2, help="alternating mtst / Trainer runs each")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", help="write all rows to this file")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.child:
+        child(a.child, a.n, a.batch_size, a.seed); return 0
+    rows, t0 = [], time.perf_counter()
+    for r in range(a.repeats):
+        for v in (("mtst", "hf_trainer") if r % 2 == 0 else ("hf_trainer", "mtst")):
+            rows.append(spawn(v, a.n, a.batch_size, a.seed)); print(f"  {v}: {rows[-1]['samples_per_second']:.2f} samples/s", flush=True)
+    if a.n512: rows.append(spawn("hf_pad512", a.n512, a.batch_size, a.seed)); print(f"  hf_pad512: {rows[-1]['samples_per_second']:.2f} samples/s")
+    summary = {}
+    for v in ("mtst", "hf_trainer", "hf_pad512"):
+        rs = [x for x in rows if x["variant"] == v]
+        if rs: summary[v] = {"samples/s (median)": statistics.median(x["samples_per_second"] for x in rs),
+                             "runs": len(rs), "samples per run": rs[0]["samples"], "steps per run": rs[0]["steps"],
+                             "peak RSS MB (max)": max(x["peak_rss_mb"] for x in rs)}
+    print(f"\nbatch size {a.batch_size}, {a.n} sentences (pad512: {a.n512}), {a.repeats} run(s) each, "
+          f"torch threads {rows[0]['threads']}, total {time.perf_counter() - t0:.0f} s")
+    print(f"{'variant':<12} {'samples/s':>10} {'runs':>5} {'peak RSS MB':>12}")
+    for v, s in summary.items():
+        print(f"{v:<12} {s['samples/s (median)']:>10.2f} {s['runs']:>5} {s['peak RSS MB (max)']:>12.0f}")
+    base = summary["hf_trainer"]["samples/s (median)"]
+    print(f"\nmtst / HF Trainer samples/s: {summary['mtst']['samples/s (median)'] / base:.2f}x")
+    if "hf_pad512" in summary:
+        print(f"mtst / HF Trainer padded to 512: {summary['mtst']['samples/s (median)'] / summary['hf_pad512']['samples/s (median)']:.1f}x")
+    if a.json:
+        with open(a.json, "w") as f: json.dump({"rows": rows, "summary": summary}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

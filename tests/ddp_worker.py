@@ -1,0 +1,101 @@
+"""Tiny training run used by tests/test_training.py in subprocesses (kill -9 / resume, and 2-process DDP).
+
+    python tests/ddp_worker.py --backbone DIR --out RUN [--resume] [--step-sleep S]
+    torchrun --standalone --nproc_per_node 2 tests/ddp_worker.py --backbone DIR --out RUN --weights-out W
+
+Prints the final metrics as one JSON line. With --weights-out every rank writes a digest of its weights."""
+import argparse
+import hashlib
+import json
+import os
+import random
+import sys
+import time
+
+import torch
+
+torch.set_num_threads(1)  # same arithmetic in every process, whatever else runs on the machine
+
+
+def tiny_backbone(folder) -> str:
+    "A randomly initialised 2-layer BERT (hidden 32) with the default model's tokenizer, saved to `folder`."
+    from pathlib import Path
+    from transformers import BertConfig, BertModel
+    from mtst.core import load_tokenizer, quiet_progress
+    folder = Path(folder)
+    if not (folder / "config.json").exists():
+        tok = load_tokenizer()
+        cfg = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                         intermediate_size=64, max_position_embeddings=128)
+        torch.manual_seed(0)
+        with quiet_progress(): BertModel(cfg).save_pretrained(folder)
+        tok.save_pretrained(folder)
+    return str(folder)
+
+
+def synthetic(n: int, seed: int):
+    "Sentences with a topic label and STORE entities; some labelled for one task only."
+    from mtst.data import Example, Span
+    words = "alpha beta gamma delta store app pay card late slow fast good bad".split()
+    r, out = random.Random(seed), []
+    for i in range(n):
+        w = [r.choice(words) for _ in range(r.randint(3, 8))]
+        text = " ".join(w)
+        start = text.find("store")
+        labels = {"topic": "app" if "app" in w else "store",
+                  "ner": [Span(start, start + 5, "STORE")] if start >= 0 else []}
+        if i % 4 == 1: labels.pop("ner")
+        if i % 5 == 2: labels.pop("topic")
+        out.append(Example(text, labels, f"synthetic:{i}"))
+    return out
+
+
+def tiny_tasks():
+    from mtst.data import Task
+    return [Task("topic", "sequence", ("app", "store")), Task.for_entities("ner", ["STORE"])]
+
+
+def build(backbone: str):
+    from mtst.encoder import SentenceEncoder
+    from mtst.multitask import MultiTaskModel
+    torch.manual_seed(0)
+    return MultiTaskModel(SentenceEncoder(backbone, max_length=32), tiny_tasks())
+
+
+class Sleep:
+    "Callback slowing each step down, so a test can kill the process mid-epoch."
+    def __init__(self, s): self.s = s
+    def on_step_end(self, step, trainer): time.sleep(self.s)
+
+
+def main():
+    torch.set_num_threads(1)
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--backbone", required=True); ap.add_argument("--out", required=True)
+    ap.add_argument("--resume", action="store_true"); ap.add_argument("--step-sleep", type=float, default=0.0)
+    ap.add_argument("--epochs", type=int, default=2); ap.add_argument("--n-train", type=int, default=40)
+    ap.add_argument("--schedule", default="temperature"); ap.add_argument("--balancing", default="uncertainty")
+    ap.add_argument("--weights-out"); ap.add_argument("--max-steps", type=int)
+    a = ap.parse_args()
+    from mtst.training import MultiTaskTrainer, TrainConfig, shutdown_distributed
+    cfg = TrainConfig(epochs=a.epochs, batch_size=8, lr=2e-3, warmup_ratio=0.2, schedule=a.schedule,
+                      balancing=a.balancing, save_every=2, eval_every=4, early_stopping_patience=None,
+                      output_dir=a.out, progress=False, seed=1, max_steps=a.max_steps,
+                      callbacks=[Sleep(a.step_sleep)] if a.step_sleep else [])
+    trainer = MultiTaskTrainer(build(a.backbone), synthetic(a.n_train, 0), synthetic(16, 1), cfg)
+    metrics = trainer.fit(resume=a.resume)
+    if a.weights_out:
+        rank = int(os.environ.get("RANK", 0))
+        h = hashlib.sha256()
+        for k, v in sorted(trainer.model.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().numpy().tobytes())
+        with open(f"{a.weights_out}.rank{rank}.json", "w") as f:
+            json.dump({"digest": h.hexdigest(), "steps": trainer.global_step,
+                       "world": int(os.environ.get("WORLD_SIZE", 1))}, f)
+    shutdown_distributed()
+    if int(os.environ.get("RANK", 0)) == 0:
+        print(json.dumps({"metrics": {k: v for k, v in metrics.items() if k != "report"},
+                          "steps": trainer.global_step, "history_rows": len(trainer.history_rows)}), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

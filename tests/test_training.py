@@ -1,0 +1,268 @@
+"""Unit tests of mtst.training: schedulers, loss balancing, metrics, checkpoints, faults, exact resume
+after kill -9 (real subprocess) and 2-process DDP (real torchrun). Tiny random BERT, a few steps each."""
+import json
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import ddp_worker
+from mtst.training import (BALANCINGS, SCHEDULES, LossBalancer, MultiTaskTrainer, NonFiniteLossError, TaskScheduler,
+                           TrainConfig, accuracy, atomic_write, classification_report, entity_scores, evaluate,
+                           latest_checkpoint, load_checkpoint, macro_f1, task_probabilities)
+
+WORKER = Path(__file__).with_name("ddp_worker.py")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def backbone(tmp_path_factory):
+    return ddp_worker.tiny_backbone(tmp_path_factory.mktemp("tinybert"))
+
+
+def trainer(backbone, out=None, n_train=24, **kw):
+    cfg = dict(epochs=1, batch_size=8, lr=1e-3, progress=False, output_dir=str(out) if out else None, seed=0)
+    cfg.update(kw)
+    return MultiTaskTrainer(ddp_worker.build(backbone), ddp_worker.synthetic(n_train, 0), ddp_worker.synthetic(12, 1),
+                            TrainConfig(**cfg))
+
+
+def _env():
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]),
+            "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+# ---------------------------------------------------------------- scheduling
+POOLS = {"big": list(range(100)), "mid": list(range(100, 130)), "small": list(range(130, 135))}
+
+
+@pytest.mark.parametrize("schedule", [s for s in SCHEDULES])
+def test_schedules_deterministic_same_budget(schedule):
+    a = TaskScheduler(POOLS, 4, schedule, epochs=3, seed=7)
+    b = TaskScheduler(POOLS, 4, schedule, epochs=3, seed=7)
+    for e in range(3): assert a.plan(e) == b.plan(e)
+    assert a.plan(0) != a.plan(1)  # reshuffled every epoch
+    assert len(a.plan(0)) == a.steps_per_epoch()
+    if schedule != "joint": assert a.steps_per_epoch() == 25 + 8 + 2
+    for task, idx in a.plan(0):
+        assert 1 <= len(idx) <= 4
+        if task is not None: assert set(idx) <= set(POOLS[task])
+
+
+def test_schedule_shapes():
+    seq = [t for t, _ in TaskScheduler(POOLS, 4, "sequential").plan(0)]
+    assert seq == ["big"] * 25 + ["mid"] * 8 + ["small"] * 2
+    rr = [t for t, _ in TaskScheduler(POOLS, 4, "round_robin").plan(0)]
+    assert rr[:6] == ["big", "mid", "small"] * 2
+    prop = TaskScheduler(POOLS, 4, "proportional").plan(0)
+    assert sorted(i for _, b in prop for i in b) == list(range(135))  # each example exactly once
+    # temperature interpolates between proportional (T=1) and uniform (T large)
+    sizes = {t: len(p) for t, p in POOLS.items()}
+    p1, p5 = task_probabilities(sizes, "temperature", 1.0), task_probabilities(sizes, "temperature", 5.0)
+    assert p1["small"] == pytest.approx(5 / 135) and p5["small"] > p1["small"]
+    # annealed: proportional in the first epoch, flatter in the last
+    ann = TaskScheduler(POOLS, 4, "annealed", epochs=4)
+    assert ann.probabilities(0)["small"] == pytest.approx(5 / 135)
+    assert ann.probabilities(3)["small"] > ann.probabilities(1)["small"] > ann.probabilities(0)["small"]
+
+
+def test_scheduler_errors_and_state():
+    with pytest.raises(ValueError, match=r"\['b'\] have no training examples"): TaskScheduler({"a": [1], "b": []}, 2)
+    with pytest.raises(ValueError, match="unknown schedule"): TaskScheduler(POOLS, 2, "random")
+    s = TaskScheduler(POOLS, 4, "temperature", seed=1)
+    with pytest.raises(ValueError, match="schedule differs"):
+        TaskScheduler(POOLS, 4, "temperature", seed=2).load_state_dict(s.state_dict())
+    TaskScheduler(POOLS, 4, "temperature", seed=1).load_state_dict(s.state_dict())
+
+
+# ---------------------------------------------------------------- balancing
+def test_loss_balancers():
+    st = LossBalancer(["a", "b"], "static", {"a": 2.0})
+    assert float(st({"a": torch.tensor(1.0), "b": torch.tensor(3.0)})) == pytest.approx(5.0)
+    with pytest.raises(ValueError, match="unknown task"): LossBalancer(["a"], "static", {"zzz": 1.0})
+    un = LossBalancer(["a", "b"], "uncertainty")
+    with torch.no_grad(): un.log_vars["a"].fill_(math.log(4.0))
+    assert float(un({"a": torch.tensor(8.0)}).detach()) == pytest.approx(8.0 / 4 + 0.5 * math.log(4.0), rel=1e-5)
+    loss = un({"a": torch.tensor(8.0), "b": torch.tensor(1.0)}); loss.backward()
+    assert un.log_vars["a"].grad is not None  # learned
+    dwa = LossBalancer(["a", "b"], "dwa", dwa_temperature=2.0)
+    for la, lb in [(1.0, 1.0), (0.5, 1.0)]:
+        dwa({"a": torch.tensor(la), "b": torch.tensor(lb)}); dwa.end_epoch()
+    ea, eb = math.exp(0.5 / 2), math.exp(1.0 / 2)
+    assert dwa.weights()["a"] == pytest.approx(2 * ea / (ea + eb)) and dwa.weights()["b"] == pytest.approx(2 * eb / (ea + eb))
+
+
+# ---------------------------------------------------------------- metrics
+def test_metrics_against_definitions():
+    rng = np.random.default_rng(0)
+    y, p = rng.integers(0, 4, 200), rng.integers(0, 4, 200)
+    f1s = []
+    for c in range(4):
+        tp, fp, fn = np.sum((p == c) & (y == c)), np.sum((p == c) & (y != c)), np.sum((p != c) & (y == c))
+        f1s.append(2 * tp / (2 * tp + fp + fn))
+    assert macro_f1(y, p) == pytest.approx(np.mean(f1s))
+    assert accuracy(y, p) == pytest.approx(np.mean(y == p))
+    assert macro_f1([0, 0], [1, 1]) == 0.0  # classes seen in either, like scikit-learn
+    rep = classification_report([0, 1, 1], [0, 1, 0], names=["x", "y", "z"])
+    assert list(rep.index) == ["x", "y", "z"] and rep.loc["z", "support"] == 0 and rep.loc["y", "recall"] == 0.5
+    s = entity_scores([["B-A", "I-A", "O", "B-B"]], [["B-A", "I-A", "O", "I-B"]])
+    assert s["precision"] == 1.0 and s["recall"] == 0.5  # strict IOB2: the lone I-B is no entity
+    with pytest.raises(ValueError, match="3 true labels but 2"): accuracy([1, 2, 3], [1, 2])
+
+
+# ---------------------------------------------------------------- checkpoints
+def test_atomic_write_keeps_old_file(tmp_path):
+    f = tmp_path / "x.txt"; f.write_text("old")
+    def bad(p): p.write_text("partial"); raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt): atomic_write(f, bad)
+    assert f.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_train_config_validation():
+    with pytest.raises(ValueError, match="training.schedule"): TrainConfig(schedule="rr")
+    with pytest.raises(ValueError, match="training.balancing"): TrainConfig(balancing="gradnorm")
+    with pytest.raises(ValueError, match="training.epochs"): TrainConfig(epochs=0)
+    with pytest.raises(ValueError, match="training.precision"): TrainConfig(precision="fp8")
+
+
+# ---------------------------------------------------------------- bad input, faults
+def test_empty_task_and_bad_labels_fail_before_training(backbone):
+    from mtst.data import Example
+    model = ddp_worker.build(backbone)
+    only_topic = [Example("good app", {"topic": "app"}, "f:1"), Example("bad store", {"topic": "store"}, "f:2")]
+    with pytest.raises(ValueError, match=r"\['ner'\] have no labelled training examples"):
+        MultiTaskTrainer(model, only_topic, None, TrainConfig(progress=False))
+    with pytest.raises(ValueError, match="training set is empty"): MultiTaskTrainer(model, [], None, TrainConfig())
+    tr = trainer(backbone)
+    tr.train_features[3]["labels"]["topic"] = 7   # e.g. a hand-built feature with a wrong id
+    from mtst.training import check_labels
+    with pytest.raises(ValueError, match=r"task 'topic' has label id\(s\) \[7\] outside \[0, 2\)"):
+        check_labels(tr.train_features, tr.tasks)
+    feats = {"train": tr.train_features}
+    w0 = next(tr.model.parameters()).detach().clone()
+    with pytest.raises(ValueError, match="outside"):
+        MultiTaskTrainer(tr.model, ddp_worker.synthetic(24, 0), None, TrainConfig(progress=False), features=feats)
+    assert torch.equal(w0, next(tr.model.parameters()))
+
+
+def test_nan_loss_names_step_and_task_and_keeps_checkpoint(backbone, tmp_path):
+    def poison(epoch):  # a plain function callback runs at each epoch start
+        if epoch == 1:
+            with torch.no_grad():
+                for p in tr.model.heads["topic"].parameters(): p.fill_(float("nan"))
+    tr = trainer(backbone, tmp_path / "run", epochs=2, schedule="round_robin", callbacks=[poison], eval_before=False)
+    with pytest.raises(NonFiniteLossError, match=r"step \d+: the loss of task 'topic' is nan") as e:
+        tr.fit()
+    steps_per_epoch = tr.scheduler.steps_per_epoch()
+    assert f"step {steps_per_epoch + 1}:" in str(e.value)  # first step of epoch 2 (round robin starts with topic)
+    ck = latest_checkpoint(tmp_path / "run" / "checkpoints")
+    fresh = ddp_worker.build(backbone)
+    state = load_checkpoint(ck, fresh)
+    assert state["global_step"] == steps_per_epoch
+    assert all(torch.isfinite(p).all() for p in fresh.parameters())
+
+
+def test_fit_history_best_and_outputs(backbone, tmp_path):
+    tr = trainer(backbone, tmp_path / "run", epochs=2, eval_every=2, schedule="proportional", balancing="dwa",
+                 precision="bf16", grad_accum=2, early_stopping_patience=100)
+    after = tr.fit()
+    h = tr.history
+    assert set(h.columns) == {"step", "epoch", "split", "task", "metric", "value"}
+    assert (h[(h.split == "validation") & (h.step == 0)].shape[0]) > 0  # before-training evaluation
+    assert set(h[(h.split == "train") & (h.metric == "loss")].task) == {"topic", "ner"}
+    assert tr.global_step == math.ceil(tr.scheduler.steps_per_epoch() / 2) * 2
+    assert after["mean"] == pytest.approx(tr.best_metric)  # best weights restored at the end
+    out = tmp_path / "run"
+    for f in ("history.csv", "metrics.json", "history.png", "model", "best/model.safetensors"): assert (out / f).exists(), f
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["metrics_before"]["mean"] == pytest.approx(tr.metrics_before["mean"])
+    lr = h[h.metric == "lr"].value.to_numpy()
+    assert lr.max() <= 1e-3 + 1e-12 and lr[-1] == pytest.approx(0.0, abs=1e-12)  # warm-up then linear decay to 0
+
+
+def test_early_stopping_and_param_groups_hook(backbone):
+    seen = []
+    def groups(model):
+        seen.append(True)
+        return [{"params": [p for n, p in model.named_parameters() if n.startswith("heads.")], "lr": 0.0},
+                {"params": [p for n, p in model.named_parameters() if not n.startswith("heads.")], "lr": 0.0}]
+    epochs_started = []
+    tr = trainer(backbone, epochs=6, eval_every=1, early_stopping_patience=2, lr=0.0, warmup_ratio=0.0,
+                 param_groups=groups, callbacks=[epochs_started.append], metric="topic/accuracy")
+    backbone_w = tr.model.encoder.backbone.embeddings.word_embeddings.weight.detach().clone()
+    tr.fit()
+    assert seen and epochs_started == [0]  # stopped early inside epoch 0
+    assert tr.global_step == 3  # lr 0: the first evaluation sets the best, two more without improvement stop
+    assert torch.equal(backbone_w, tr.model.encoder.backbone.embeddings.word_embeddings.weight)
+
+
+# ---------------------------------------------------------------- real processes
+def _wait_for(cond, timeout, what, proc=None):
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if cond(): return
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"process ended before {what}: {proc.stderr.read()[-3000:] if proc.stderr else ''}")
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _reference_run(backbone, out, epochs):
+    "The uninterrupted run, in this process (one thread, as in the worker), while the other one is being killed."
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        sys.argv = ["ddp_worker.py", "--backbone", backbone, "--out", str(out), "--epochs", str(epochs)]
+        import contextlib, io
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf): ddp_worker.main()
+        return json.loads(buf.getvalue().strip().splitlines()[-1])
+    finally:
+        torch.set_num_threads(threads)
+
+
+def test_resume_after_kill9_matches_uninterrupted(backbone, tmp_path, monkeypatch):
+    killed = tmp_path / "killed"
+    args = [sys.executable, str(WORKER), "--backbone", backbone, "--epochs", "2"]
+    proc = subprocess.Popen(args + ["--out", str(killed), "--step-sleep", "0.2"], env=_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def mid_epoch_checkpoint():
+        if not (killed / "checkpoints" / "latest.json").exists(): return False
+        try: return any(json.loads(m.read_text())["position"] > 0 and json.loads(m.read_text())["global_step"] >= 4
+                        for m in (killed / "checkpoints").glob("ckpt-*/meta.json"))
+        except (OSError, ValueError): return False
+    try:
+        monkeypatch.setattr(sys, "argv", list(sys.argv))
+        ref = _reference_run(backbone, tmp_path / "ref", 2)
+        _wait_for(mid_epoch_checkpoint, 120, "a mid-epoch checkpoint", proc)
+        proc.send_signal(signal.SIGKILL); proc.wait(30)
+    finally:
+        if proc.poll() is None: proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    assert not (killed / "metrics.json").exists()  # it really died before finishing
+    res = subprocess.run(args + ["--out", str(killed), "--resume"], env=_env(), capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert json.loads(res.stdout.strip().splitlines()[-1]) == ref  # exactly the same metrics, steps and history length
+    assert (tmp_path / "ref" / "history.csv").read_text() == (killed / "history.csv").read_text()
+
+
+def test_two_process_ddp_equal_weights(backbone, tmp_path):
+    torchrun = shutil.which("torchrun") or str(Path(sys.executable).with_name("torchrun"))
+    wout = tmp_path / "w"
+    res = subprocess.run([torchrun, "--standalone", "--nproc_per_node", "2", str(WORKER), "--backbone", backbone,
+                          "--out", str(tmp_path / "run"), "--weights-out", str(wout), "--epochs", "1", "--max-steps", "4"],
+                         env=_env(), capture_output=True, text=True, timeout=180)
+    assert res.returncode == 0, res.stderr[-3000:]
+    r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
+    assert r0["world"] == r1["world"] == 2 and r0["steps"] == r1["steps"] == 4
+    assert r0["digest"] == r1["digest"]
+    assert (tmp_path / "run" / "metrics.json").exists()

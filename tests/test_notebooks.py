@@ -74,3 +74,15 @@ def test_links_match_settings():
     "Badges and clone URLs are built from settings.ini (user/repo/branch): nothing stale."
     stale = [nb.name for nb in NOTEBOOKS if nbrun.sync_links(nb, write=False)]
     assert not stale, f"stale Colab links in {stale}: run `make sync-links`"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_reads_every_parameter(nb):
+    "papermill skips a line it cannot parse (e.g. a '=' inside the comment) and then calls the override unknown."
+    from papermill.translators import PythonTranslator
+    cell = nbrun.parameters_cell(nb)
+    import ast
+    assigned = {t.id for node in ast.parse(cell.source).body if isinstance(node, ast.Assign)
+                for t in node.targets if isinstance(t, ast.Name)}
+    found = {p.name for p in PythonTranslator.inspect(cell)}
+    assert assigned <= found, f"{nb.name}: papermill cannot read {sorted(assigned - found)} (no '=' in comments)"

@@ -181,12 +181,13 @@ def refresh(out: Path, readme: bool = True) -> None:
         nbformat.write(nb, NBS / f"{r['notebook']}.ipynb")
     subprocess.run(["nbdev_clean"], cwd=ROOT, check=True)
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    if readme and README_START in text:
+    full = {r["notebook"] for r in summary["runs"]} == {p.stem for p in notebooks()}
+    if readme and full and README_START in text:
         head, rest = text.split(README_START, 1)
         tail = rest.split(README_END, 1)[1]
         table = results_table(summary["results"])
         (ROOT / "README.md").write_text(f"{head}{README_START}\n{table}{README_END}{tail}", encoding="utf-8")
-    print(f"copied {len(summary['runs'])} executed notebooks into nbs/" + (" and updated README.md" if readme else ""))
+    print(f"copied {len(summary['runs'])} executed notebooks into nbs/" + (" and updated README.md" if readme and full else ""))
 
 
 def results_table(results: list[dict]) -> str:
@@ -204,10 +205,15 @@ def main(argv=None) -> int:
     ap.add_argument("--only", help="regex: run only the notebooks whose file name matches")
     ap.add_argument("--refresh", action="store_true",
                     help="after a successful full run, copy executed notebooks into nbs/ and update README")
+    ap.add_argument("--refresh-from", type=Path, metavar="RUN_DIR",
+                    help="no run: copy a finished full run (e.g. from a fresh clone) into nbs/ and README")
     ap.add_argument("--sync-links", action="store_true", help="rewrite Colab badges/links from settings.ini and exit")
     a = ap.parse_args(argv)
     if a.sync_links:
         for nb in notebooks(): print(("updated " if sync_links(nb) else "ok      ") + nb.name)
+        return 0
+    if a.refresh_from:
+        refresh(a.refresh_from.resolve(), readme=True)
         return 0
     rc = run_course(a.out.resolve(), smoke=a.smoke, only=a.only)
     if rc == 0 and a.refresh: refresh(a.out.resolve(), readme=a.only is None)  # README table needs every notebook

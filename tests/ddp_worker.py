@@ -3,7 +3,10 @@
     python tests/ddp_worker.py --backbone DIR --out RUN [--resume] [--step-sleep S]
     torchrun --standalone --nproc_per_node 2 tests/ddp_worker.py --backbone DIR --out RUN --weights-out W
 
-Prints the final metrics as one JSON line. With --weights-out every rank writes a digest of its weights."""
+Prints the final metrics as one JSON line, with `steps_run`: the optimizer steps this process ran (after a
+resume: only the remaining ones). `--init-seed` seeds the model's fresh heads (a resume must not depend on
+them). With --weights-out every rank writes a digest of its weights and every file-system write it made
+under --out (seen by an audit hook), to W.rank<R>.json."""
 import argparse
 import hashlib
 import json
@@ -55,11 +58,37 @@ def tiny_tasks():
     return [Task("topic", "sequence", ("app", "store")), Task.for_entities("ner", ["STORE"])]
 
 
-def build(backbone: str):
+def build(backbone: str, seed: int = 0):
     from mtst.encoder import SentenceEncoder
     from mtst.multitask import MultiTaskModel
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     return MultiTaskModel(SentenceEncoder(backbone, max_length=32), tiny_tasks())
+
+
+class CountSteps:
+    "Callback counting the optimizer steps run in this process."
+    def __init__(self): self.n = 0
+    def on_step_end(self, step, trainer): self.n += 1
+
+
+def audit_writes(folder: str) -> list:
+    "Record every write-like file-system event under `folder` made by this process (open for writing, mkdir, rename, ...)."
+    root, seen = os.path.abspath(folder), []
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+    def under(p):
+        try: return os.path.abspath(os.fsdecode(p)).startswith(root)
+        except TypeError: return False  # file descriptors
+
+    def hook(event, args):
+        if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
+            mode, flags = args[1] or "", args[2] or 0
+            if (any(c in str(mode) for c in "wax+") or flags & write_flags) and under(args[0]): seen.append((event, os.fsdecode(args[0])))
+        elif event in ("os.mkdir", "os.rename", "os.remove", "os.rmdir", "shutil.rmtree", "os.symlink", "os.truncate") \
+                and args and isinstance(args[0], (str, bytes, os.PathLike)) and under(args[0]):
+            seen.append((event, os.fsdecode(args[0])))
+    sys.addaudithook(hook)
+    return seen
 
 
 class Sleep:
@@ -76,25 +105,29 @@ def main():
     ap.add_argument("--epochs", type=int, default=2); ap.add_argument("--n-train", type=int, default=40)
     ap.add_argument("--schedule", default="temperature"); ap.add_argument("--balancing", default="uncertainty")
     ap.add_argument("--weights-out"); ap.add_argument("--max-steps", type=int)
+    ap.add_argument("--init-seed", type=int, default=0)
     a = ap.parse_args()
+    writes = audit_writes(a.out) if a.weights_out else []
+    counter = CountSteps()
     from mtst.training import MultiTaskTrainer, TrainConfig, shutdown_distributed
     cfg = TrainConfig(epochs=a.epochs, batch_size=8, lr=2e-3, warmup_ratio=0.2, schedule=a.schedule,
                       balancing=a.balancing, save_every=2, eval_every=4, early_stopping_patience=None,
                       output_dir=a.out, progress=False, seed=1, max_steps=a.max_steps,
-                      callbacks=[Sleep(a.step_sleep)] if a.step_sleep else [])
-    trainer = MultiTaskTrainer(build(a.backbone), synthetic(a.n_train, 0), synthetic(16, 1), cfg)
+                      callbacks=[counter] + ([Sleep(a.step_sleep)] if a.step_sleep else []))
+    trainer = MultiTaskTrainer(build(a.backbone, a.init_seed), synthetic(a.n_train, 0), synthetic(16, 1), cfg)
     metrics = trainer.fit(resume=a.resume)
     if a.weights_out:
         rank = int(os.environ.get("RANK", 0))
         h = hashlib.sha256()
         for k, v in sorted(trainer.model.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().numpy().tobytes())
         with open(f"{a.weights_out}.rank{rank}.json", "w") as f:
-            json.dump({"digest": h.hexdigest(), "steps": trainer.global_step,
-                       "world": int(os.environ.get("WORLD_SIZE", 1))}, f)
+            json.dump({"digest": h.hexdigest(), "steps": trainer.global_step, "steps_run": counter.n,
+                       "world": int(os.environ.get("WORLD_SIZE", 1)), "writes": sorted(set(writes))}, f)
     shutdown_distributed()
     if int(os.environ.get("RANK", 0)) == 0:
         print(json.dumps({"metrics": {k: v for k, v in metrics.items() if k != "report"},
-                          "steps": trainer.global_step, "history_rows": len(trainer.history_rows)}), flush=True)
+                          "steps": trainer.global_step, "history_rows": len(trainer.history_rows),
+                          "steps_run": counter.n}), flush=True)
 
 
 if __name__ == "__main__":

@@ -123,3 +123,55 @@ def test_shipped_jsonl_is_merged_into_joint_examples():
     c = load_config(EXAMPLE)
     ex = cli.read_split(c, "validation")
     assert len(ex) == 126 and all(set(e.labels) == {"topic", "sentiment", "ner"} for e in ex)
+
+
+def test_misspelt_label_column_is_a_config_error_before_any_model_loads(tmp_path, monkeypatch, capsys):
+    c = _example(tmp_path)
+    c["tasks"][1]["label_column"] = "sentimnt"          # 'labels' is given, so the vocabulary alone looks fine
+    path = _write(tmp_path, c)
+    monkeypatch.setattr(cli, "build_model", lambda *a, **k: pytest.fail("a model was built"))
+    for argv in (["train", str(path), "--dry-run"], ["train", str(path)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "task 'sentiment'" in err and "train.jsonl" in err and "'sentimnt'" in err and str(path) in err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("override, message", [
+    ("tasks.x=1", "tasks is a list of 3 item(s); 'x' is not an index"),
+    ("tasks.7.head=mlp", "'7' is not an index"),
+    ("backbone.x=1", "backbone is 'sentence-transformers/all-MiniLM-L6-v2', not a mapping or list"),
+    ("training.epochs.x=1", "training.epochs is 3, not a mapping"),
+    ("training.epochs=[1", "the value is not valid YAML"),
+    ("training..epochs=1", "empty key part"),
+    ("training.metric=nope/f1", "training.metric: 'nope/f1' names no task metric"),
+    ("training.metric=topic/f1", "training.metric: 'topic/f1' names no task metric"),
+    ("training.metric=f1", "training.metric: 'f1' is neither"),
+    ("training.log_every=0", "training.log_every must be a positive integer"),
+    ("training.temperature=0", "training.temperature must be a number > 0"),
+    ("training.lr=-0.001", "training.lr must be a number >= 0"),
+    ("training.max_steps=-5", "training.max_steps must be a positive integer or null"),
+    ("max_length=1", "max_length must be an integer >= 2"),
+])
+def test_bad_overrides_and_values_are_config_errors(override, message, capsys, monkeypatch):
+    with pytest.raises(ConfigError) as e: load_config(EXAMPLE, [override])
+    assert message in str(e.value), str(e.value)
+    monkeypatch.setattr(cli, "build_model", lambda *a, **k: pytest.fail("a model was built"))
+    assert main(["train", str(EXAMPLE), "--set", override]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_valid_metric_override():
+    assert load_config(EXAMPLE, ["training.metric=ner/recall"])["training"]["metric"] == "ner/recall"
+
+
+def test_fp16_on_cpu_is_a_config_error():
+    import torch
+    if torch.cuda.is_available(): pytest.skip("fp16 is valid on a GPU")
+    with pytest.raises(ConfigError, match="fp16 needs a CUDA GPU; on CPU use bf16"): load_config(EXAMPLE, ["training.precision=fp16"])
+
+
+def test_encode_checks_out_suffix_before_loading_a_model(tmp_path, capsys):
+    assert main(["encode", str(tmp_path / "no-such-model"), "a sentence", "--out", str(tmp_path / "e.txt")]) == 2
+    assert "use a .npy file name" in capsys.readouterr().err

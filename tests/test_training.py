@@ -126,11 +126,37 @@ def test_atomic_write_keeps_old_file(tmp_path):
     assert f.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["x.txt"]
 
 
-def test_train_config_validation():
-    with pytest.raises(ValueError, match="training.schedule"): TrainConfig(schedule="rr")
-    with pytest.raises(ValueError, match="training.balancing"): TrainConfig(balancing="gradnorm")
-    with pytest.raises(ValueError, match="training.epochs"): TrainConfig(epochs=0)
-    with pytest.raises(ValueError, match="training.precision"): TrainConfig(precision="fp8")
+@pytest.mark.parametrize("kw, message", [
+    (dict(schedule="rr"), "training.schedule"), (dict(balancing="gradnorm"), "training.balancing"),
+    (dict(epochs=0), "training.epochs"), (dict(precision="fp8"), "training.precision"),
+    (dict(log_every=0), "training.log_every must be a positive integer"),
+    (dict(temperature=0.0), "training.temperature must be a number > 0"),
+    (dict(temperature=-1), "training.temperature must be a number > 0"),
+    (dict(dwa_temperature=0), "training.dwa_temperature"),
+    (dict(lr=-1e-5), "training.lr must be a number >= 0"), (dict(head_lr=-1.0), "training.head_lr"),
+    (dict(lr=float("nan")), "training.lr"), (dict(max_steps=-1), "training.max_steps must be a positive integer or null"),
+    (dict(max_steps=0), "training.max_steps"), (dict(eval_every=0), "training.eval_every"),
+    (dict(save_every=-2), "training.save_every"), (dict(max_grad_norm=0), "training.max_grad_norm"),
+    (dict(batch_size=True), "training.batch_size"), (dict(warmup_ratio=1.0), "training.warmup_ratio"),
+    (dict(metric="accuracy"), "training.metric: 'accuracy' is neither"),
+    (dict(metric="topic/auc"), "training.metric: 'topic/auc'"), (dict(keep_checkpoints=0), "training.keep_checkpoints"),
+])
+def test_train_config_validation(kw, message):
+    with pytest.raises(ValueError) as e: TrainConfig(**kw)
+    assert message in str(e.value)
+
+
+def test_train_config_accepts_valid_values():
+    TrainConfig(lr=0.0, max_steps=5, temperature=0.5, metric="ner/f1", head_lr=None, max_grad_norm=None, log_every=3)
+
+
+def test_metric_and_fp16_checked_against_tasks_and_device(backbone):
+    with pytest.raises(ValueError, match=r"'sentiment/accuracy' names no task metric; choose one of \['mean', 'topic/accuracy'"):
+        trainer(backbone, metric="sentiment/accuracy")
+    with pytest.raises(ValueError, match="'ner/accuracy' names no task metric"): trainer(backbone, metric="ner/accuracy")
+    trainer(backbone, metric="ner/recall")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="fp16 needs a CUDA GPU.*on CPU use bf16"): trainer(backbone, precision="fp16")
 
 
 # ---------------------------------------------------------------- bad input, faults
@@ -151,6 +177,40 @@ def test_empty_task_and_bad_labels_fail_before_training(backbone):
     with pytest.raises(ValueError, match="outside"):
         MultiTaskTrainer(tr.model, ddp_worker.synthetic(24, 0), None, TrainConfig(progress=False), features=feats)
     assert torch.equal(w0, next(tr.model.parameters()))
+
+
+def test_nan_loss_message_without_checkpoint_and_no_warning(backbone, tmp_path):
+    import warnings
+    tr = trainer(backbone, tmp_path / "run", eval_before=False, schedule="round_robin")
+    with torch.no_grad():
+        for p in tr.model.heads["topic"].parameters(): p.fill_(float("nan"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # e.g. "Converting a tensor with requires_grad=True to a scalar"
+        with pytest.raises(NonFiniteLossError) as e: tr.fit()
+    msg = str(e.value)
+    assert "step 1: the loss of task 'topic' is nan" in msg and "no checkpoint had been written yet" in msg
+    assert "untouched" not in msg
+    tr = trainer(backbone, None, eval_before=False, schedule="round_robin")
+    with torch.no_grad():
+        for p in tr.model.heads["topic"].parameters(): p.fill_(float("inf"))
+    with pytest.raises(NonFiniteLossError, match="no checkpoint is written"): tr.fit()
+
+
+def test_nonfinite_gradient_with_finite_loss_stops_before_the_step(backbone, tmp_path):
+    "A finite loss whose gradients are NaN: the step is refused, weights and checkpoints stay finite."
+    def poison_grads(epoch):
+        if epoch == 1:
+            for p in tr.model.heads["ner"].parameters(): p.register_hook(lambda g: g * float("nan"))
+    tr = trainer(backbone, tmp_path / "run", epochs=2, schedule="round_robin", callbacks=[poison_grads], eval_before=False)
+    with pytest.raises(NonFiniteLossError) as e: tr.fit()
+    msg = str(e.value)
+    n = tr.scheduler.steps_per_epoch()
+    assert f"step {n + 2}: the gradient norm is nan although the loss is finite (task(s) ['ner']" in msg, msg
+    assert f"(step {n}) is untouched" in msg
+    assert all(torch.isfinite(p).all() for p in tr.model.parameters())   # the bad step was not applied
+    fresh = ddp_worker.build(backbone)
+    assert load_checkpoint(latest_checkpoint(tmp_path / "run" / "checkpoints"), fresh)["global_step"] == n
+    assert all(torch.isfinite(p).all() for p in fresh.parameters())
 
 
 def test_nan_loss_names_step_and_task_and_keeps_checkpoint(backbone, tmp_path):
@@ -186,6 +246,39 @@ def test_fit_history_best_and_outputs(backbone, tmp_path):
     assert m["metrics_before"]["mean"] == pytest.approx(tr.metrics_before["mean"])
     lr = h[h.metric == "lr"].value.to_numpy()
     assert lr.max() <= 1e-3 + 1e-12 and lr[-1] == pytest.approx(0.0, abs=1e-12)  # warm-up then linear decay to 0
+    # best/ loads on its own, and holds the weights the run ended with (best restored at the end)
+    from mtst.training import load_best
+    best = load_best(out)
+    for (k, v), (k2, v2) in zip(sorted(best.state_dict().items()), sorted(tr.model.state_dict().items())):
+        assert k == k2 and torch.equal(v, v2.cpu()), k
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []   # no temporaries left
+
+
+def test_grad_accum_logs_the_mean_of_micro_batch_losses(backbone):
+    logged = []
+    class Spy:   # records each micro-batch loss as the trainer computes it
+        def __init__(self, tr): self.tr, self.orig = tr, tr._step_batch
+        def __call__(self, task, idx):
+            out = self.orig(task, idx); logged.append(out); return out
+    tr = trainer(backbone, schedule="sequential", grad_accum=2, eval_before=False)
+    tr._step_batch = Spy(tr)
+    tr.fit()
+    h = tr.history
+    first = h[(h.metric == "loss") & (h.step == 1)]
+    assert list(first.task) == ["topic"]
+    assert first.value.iloc[0] == pytest.approx((logged[0]["topic"] + logged[1]["topic"]) / 2)
+    assert logged[0]["topic"] != logged[1]["topic"]
+
+
+def test_replace_dir_always_leaves_a_folder(tmp_path):
+    from mtst.training import replace_dir
+    dst = tmp_path / "model"; dst.mkdir(); (dst / "v").write_text("old")
+    new = tmp_path / ".new"; new.mkdir(); (new / "v").write_text("new")
+    replace_dir(new, dst)
+    assert (dst / "v").read_text() == "new" and sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+    new2 = tmp_path / ".new2"; new2.mkdir(); (new2 / "v").write_text("newer")
+    replace_dir(new2, tmp_path / "fresh")
+    assert (tmp_path / "fresh" / "v").read_text() == "newer"
 
 
 def test_early_stopping_and_param_groups_hook(backbone):
@@ -215,44 +308,51 @@ def _wait_for(cond, timeout, what, proc=None):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _reference_run(backbone, out, epochs):
-    "The uninterrupted run, in this process (one thread, as in the worker), while the other one is being killed."
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        sys.argv = ["ddp_worker.py", "--backbone", backbone, "--out", str(out), "--epochs", str(epochs)]
-        import contextlib, io
-        buf = io.StringIO()
-        with contextlib.redirect_stdout(buf): ddp_worker.main()
-        return json.loads(buf.getvalue().strip().splitlines()[-1])
-    finally:
-        torch.set_num_threads(threads)
+def _worker_json(stdout: str) -> dict:
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
-def test_resume_after_kill9_matches_uninterrupted(backbone, tmp_path, monkeypatch):
+def test_resume_after_kill9_matches_uninterrupted(backbone, tmp_path):
+    """kill -9 a run mid-epoch, resume it in a new process whose model starts from different random heads,
+    and check it ran only the remaining steps yet ends exactly like an uninterrupted run."""
     killed = tmp_path / "killed"
     args = [sys.executable, str(WORKER), "--backbone", backbone, "--epochs", "2"]
-    proc = subprocess.Popen(args + ["--out", str(killed), "--step-sleep", "0.2"], env=_env(),
+    proc = subprocess.Popen(args + ["--out", str(killed), "--step-sleep", "0.3"], env=_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def mid_epoch_checkpoint():
-        if not (killed / "checkpoints" / "latest.json").exists(): return False
-        try: return any(json.loads(m.read_text())["position"] > 0 and json.loads(m.read_text())["global_step"] >= 4
-                        for m in (killed / "checkpoints").glob("ckpt-*/meta.json"))
+        try:
+            ck = latest_checkpoint(killed / "checkpoints")
+            meta = json.loads((ck / "meta.json").read_text()) if ck else None
         except (OSError, ValueError): return False
+        return bool(meta and meta["position"] > 0 and meta["global_step"] >= 4)
     try:
-        monkeypatch.setattr(sys, "argv", list(sys.argv))
-        ref = _reference_run(backbone, tmp_path / "ref", 2)
-        _wait_for(mid_epoch_checkpoint, 120, "a mid-epoch checkpoint", proc)
+        _wait_for(mid_epoch_checkpoint, 180, "a mid-epoch checkpoint", proc)
         proc.send_signal(signal.SIGKILL); proc.wait(30)
     finally:
         if proc.poll() is None: proc.kill()
     assert proc.returncode == -signal.SIGKILL
     assert not (killed / "metrics.json").exists()  # it really died before finishing
-    res = subprocess.run(args + ["--out", str(killed), "--resume"], env=_env(), capture_output=True, text=True, timeout=180)
+    ck_step = json.loads((latest_checkpoint(killed / "checkpoints") / "meta.json").read_text())["global_step"]
+    # the reference runs only now, so the killed process never competed with it for the CPU
+    ref = subprocess.run(args + ["--out", str(tmp_path / "ref")], env=_env(), capture_output=True, text=True, timeout=300)
+    assert ref.returncode == 0, ref.stderr[-3000:]
+    ref = _worker_json(ref.stdout)
+    res = subprocess.run(args + ["--out", str(killed), "--resume", "--init-seed", "123"], env=_env(),
+                         capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-3000:]
-    assert json.loads(res.stdout.strip().splitlines()[-1]) == ref  # exactly the same metrics, steps and history length
+    res = _worker_json(res.stdout)
+    total = ref["steps"]
+    assert ref["steps_run"] == total == 16
+    assert 0 < ck_step < total and res["steps_run"] == total - ck_step   # it continued from the checkpoint
+    assert {k: v for k, v in res.items() if k != "steps_run"} == {k: v for k, v in ref.items() if k != "steps_run"}
     assert (tmp_path / "ref" / "history.csv").read_text() == (killed / "history.csv").read_text()
+    # and the test can fail: a run from the same different heads that ignores the checkpoint ends elsewhere
+    other = subprocess.run(args + ["--out", str(tmp_path / "other"), "--init-seed", "123"], env=_env(),
+                           capture_output=True, text=True, timeout=300)
+    assert other.returncode == 0, other.stderr[-3000:]
+    assert _worker_json(other.stdout)["metrics"] != ref["metrics"] or \
+        (tmp_path / "other" / "history.csv").read_text() != (tmp_path / "ref" / "history.csv").read_text()
 
 
 def test_two_process_ddp_equal_weights(backbone, tmp_path):
@@ -266,3 +366,7 @@ def test_two_process_ddp_equal_weights(backbone, tmp_path):
     assert r0["world"] == r1["world"] == 2 and r0["steps"] == r1["steps"] == 4
     assert r0["digest"] == r1["digest"]
     assert (tmp_path / "run" / "metrics.json").exists()
+    # only rank 0 writes: the audit hook saw rank 0 create the run's files, and rank 1 touch nothing there
+    written = {Path(p).name for _, p in r0["writes"]}
+    assert {"metrics.json", "train_config.json", "latest.json"} <= {n.split(".tmp-")[0].lstrip(".") for n in written} | written
+    assert r1["writes"] == [], r1["writes"]

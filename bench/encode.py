@@ -20,12 +20,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
 import time
 import warnings
 from pathlib import Path
+
+# OpenMP threads that spin while waiting collapse (5x slower measured) when other processes share the cores;
+# passive waiting keeps the comparison honest on a shared machine. Must be set before torch loads; both
+# libraries run in this one process, so they share the setting (set OMP_WAIT_POLICY yourself to override).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np
 import torch
@@ -87,7 +93,7 @@ def main(argv=None) -> int:
     lengths = [len(x) for x in enc.tokenizer(sentences, truncation=True, max_length=enc.max_length)["input_ids"]]
     flops = forward_flops(lengths, enc.backbone.config)
     print(f"{len(sentences)} sentences, {min(lengths)}-{max(lengths)} tokens (mean {np.mean(lengths):.1f}), "
-          f"batch {args.batch_size}, {torch.get_num_threads()} threads, torch {torch.__version__}")
+          f"batch {args.batch_size}, {torch.get_num_threads()} threads, OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}, torch {torch.__version__}")
 
     bs = args.batch_size
     runs = {

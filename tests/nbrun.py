@@ -185,7 +185,9 @@ def refresh(out: Path, readme: bool = True) -> None:
     if readme and full and README_START in text:
         head, rest = text.split(README_START, 1)
         tail = rest.split(README_END, 1)[1]
-        table = results_table(summary["results"])
+        table = (summary_markdown(summary["runs"], summary["results"]) +
+                 f"\nWhole run: {summary['total_seconds']:.0f} s, peak memory {summary['peak_rss_mb']:.0f} MB, "
+                 f"all notebooks with their default parameters.\n")
         (ROOT / "README.md").write_text(f"{head}{README_START}\n{table}{README_END}{tail}", encoding="utf-8")
     print(f"copied {len(summary['runs'])} executed notebooks into nbs/" + (" and updated README.md" if readme and full else ""))
 

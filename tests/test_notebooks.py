@@ -86,3 +86,13 @@ def test_papermill_reads_every_parameter(nb):
                 for t in node.targets if isinstance(t, ast.Name)}
     found = {p.name for p in PythonTranslator.inspect(cell)}
     assert assigned <= found, f"{nb.name}: papermill cannot read {sorted(assigned - found)} (no '=' in comments)"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_outputs_are_clean(nb):
+    "The committed outputs (what GitHub and the docs show) carry no tracebacks and no library warnings."
+    for i, cell in enumerate(nbformat.read(nb, as_version=4).cells):
+        for out in cell.get("outputs", []):
+            assert out.output_type != "error", f"{nb.name} cell {i}: stored traceback"
+            text = out.get("text", "") if out.output_type == "stream" else ""
+            assert "Warning:" not in text and "warnings.warn" not in text, f"{nb.name} cell {i}: {text[:200]}"

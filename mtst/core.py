@@ -17,7 +17,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'DEFAULT_MODEL_PACKAGE', 'DEFAULT_MODEL_SHA256', 'default_model_dir', 'sha256_file', 'verify_weights',
            'BackboneSpec', 'resolve_backbone', 'BackboneUnavailable', 'quiet_progress', 'load_tokenizer',
-           'load_backbone', 'record']
+           'load_backbone', 'record', 'atomic_write', 'atomic_write_text']
 
 # %% ../nbs/00_core.ipynb #64266edc
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -140,3 +140,31 @@ def record(key: str, value, unit: str = ""):
         row = {"notebook": os.environ.get("MTST_NOTEBOOK", ""), "key": key, "value": value, "unit": unit}
         with open(Path(out) / "results.jsonl", "a", encoding="utf-8") as f: f.write(json.dumps(row) + "\n")
     return value
+
+# %% ../nbs/00_core.ipynb #cb20ba68
+def atomic_write(path: str | Path, write) -> Path:
+    "Call `write(tmp_path)` and rename the result onto `path` in one atomic step (same folder)."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        with open(tmp, "rb") as f: os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists(): tmp.unlink()
+    return path
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    "`atomic_write` for a str (UTF-8)."
+    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+def _method_of(cls):
+    "Attach the decorated function to `cls` under its name without the leading underscore (as fastcore's `patch`)."
+    def deco(f):
+        fn = f.__func__ if isinstance(f, (classmethod, staticmethod)) else f
+        name = fn.__name__.lstrip("_")
+        fn.__name__, fn.__qualname__ = name, f"{cls.__name__}.{name}"
+        setattr(cls, name, f)
+        return f
+    return deco

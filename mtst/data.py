@@ -16,6 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .core import atomic_write_text
+
 # %% auto #0
 __all__ = ['TASK_KINDS', 'HEAD_TYPES', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'DataError',
            'Span', 'Task', 'Example', 'word_spans', 'words_of', 'check_spans', 'spans_to_bio', 'bio_to_spans',
@@ -306,11 +308,7 @@ def write_jsonl(examples: Iterable[Example], path: str | Path, token_task: str =
             else: raise DataError(f"{ex.source or repr(ex.text)}: label of {name!r} must be a str or, for "
                                   f"{token_task!r}, a list of Span; got {type(v).__name__}")
         rows.append(json.dumps(row, ensure_ascii=False))
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")  # never leave a half-written file behind
-    tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write_text(path, "\n".join(rows) + "\n")  # never leave a half-written file behind
 
 # %% ../nbs/00_data.ipynb #3662c0e6
 def read_conll(path: str | Path, task: str | Task = "ner", strict: bool = False, sep: str | None = None) -> list[Example]:
@@ -323,7 +321,7 @@ def read_conll(path: str | Path, task: str | Task = "ner", strict: bool = False,
     def flush():
         if not rows: return
         tags = normalize_bio([t for _, _, t in rows], strict, [f"{path}:{i}" for i, _, _ in rows])
-        text, spans, pos, cur = "", [], 0, None
+        text, spans, cur = "", [], None
         for (i, tok, _), tag in zip(rows, tags):
             start = len(text) + (1 if text else 0)
             text = f"{text} {tok}" if text else tok

@@ -16,17 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .core import DEFAULT_MODEL, load_backbone
-
-def _method_of(cls):
-    "Attach the decorated function to `cls` under its name without the leading underscore (as fastcore's `patch`)."
-    def deco(f):
-        fn = f.__func__ if isinstance(f, (classmethod, staticmethod)) else f
-        name = fn.__name__.lstrip("_")
-        fn.__name__, fn.__qualname__ = name, f"{cls.__name__}.{name}"
-        setattr(cls, name, f)
-        return f
-    return deco
+from .core import DEFAULT_MODEL, _method_of, load_backbone
 
 # %% auto #0
 __all__ = ['POOLING_MODES', 'PROGRESS_MIN', 'ENCODER_CONFIG', 'HEAD_WEIGHTS', 'STS_FILE', 'Pooling', 'SentenceEncoder',
@@ -302,8 +292,8 @@ STS_FILE = "sts_pairs.jsonl"
 def load_sts_pairs(path: str | Path | None = None) -> list[dict]:
     "The course's sentence-pair similarity set (see the comment above), validated; errors name file:line."
     if path is None:
-        import mtst
-        path = Path(mtst.__file__).resolve().parents[1] / "data" / STS_FILE
+        from mtst.data import data_dir
+        path = data_dir() / STS_FILE
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: similarity pairs not found (they ship with the repository's data/ folder)")

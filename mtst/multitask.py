@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .data import Example, MultiTaskCollator, Task, encode_examples, word_spans
-from .core import quiet_progress
+from .core import _method_of, atomic_write_text, quiet_progress
 from .encoder import Pooling, SentenceEncoder
 
 # %% auto #0
@@ -150,6 +150,7 @@ def _check_labels(task: Task, y, shape: tuple[int, int]) -> torch.Tensor:
                          f"({task.num_labels} labels, ids 0..{task.num_labels - 1}; -100 means no label)")
     return y.long()
 
+@_method_of(MultiTaskModel)
 def _forward(self: MultiTaskModel, input_ids=None, attention_mask=None, token_type_ids=None, labels=None,
              tasks=None, token_embeddings=None) -> MultiTaskOutput:
     names = self.task_names(tasks)
@@ -177,10 +178,8 @@ def _forward(self: MultiTaskModel, input_ids=None, attention_mask=None, token_ty
     loss = sum(self.tasks[n].loss_weight * l for n, l in losses.items()) if losses else None
     return MultiTaskOutput(logits, losses, loss)
 
-_forward.__name__, _forward.__qualname__ = "forward", "MultiTaskModel.forward"
 _forward.__doc__ = ("Logits for the requested `tasks` (all by default) from one backbone pass (none if `token_embeddings` "
                     "is given); with `labels` also per-task losses (tasks with a label != -100 only) and their weighted sum.")
-MultiTaskModel.forward = _forward
 
 # %% ../nbs/02_multitask.ipynb #cffeb2f2
 def decode_entities(text: str, words: Sequence[tuple[int, int]], tags: Sequence[str],
@@ -224,6 +223,7 @@ def _token_prediction(task: Task, text: str, word_ids: list, probs: torch.Tensor
     p, ids = probs[[first[w] for w in kept]].max(-1)
     return decode_entities(text, [words[w] for w in kept], [task.labels[i] for i in ids.tolist()], p.tolist())
 
+@_method_of(MultiTaskModel)
 @torch.inference_mode()
 def _predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> list[dict]:
     texts, names = _check_texts(texts), self.task_names(tasks)
@@ -249,16 +249,16 @@ def _predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> l
         self.train(was_training)
     return results
 
-_predict.__name__, _predict.__qualname__ = "predict", "MultiTaskModel.predict"
 _predict.__doc__ = ("Readable predictions, one dict per text (input order): `{task: {label, score, probabilities}}` for "
                     "sentence tasks, `{task: [{text, label, start, end, score}]}` (character offsets) for token tasks.")
-MultiTaskModel.predict = _predict
 
 # %% ../nbs/02_multitask.ipynb #d06b285b
 MULTITASK_CONFIG, HEADS_WEIGHTS, ENCODER_DIR = "multitask.json", "heads.safetensors", "encoder"
 FORMAT_VERSION = 1
 
+@_method_of(MultiTaskModel)
 def _save_pretrained(self: MultiTaskModel, path) -> Path:
+    "Write `path/`: `encoder/` (SentenceEncoder.save), `heads.safetensors`, `multitask.json` (tasks + encoder config)."
     from safetensors.torch import save_file
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
@@ -268,12 +268,13 @@ def _save_pretrained(self: MultiTaskModel, path) -> Path:
     save_file(heads, str(path / HEADS_WEIGHTS), metadata={"format": "pt"})
     cfg = {"format": "mtst.MultiTaskModel", "format_version": FORMAT_VERSION, "encoder": self.encoder.config_dict(),
            "tasks": [t.to_dict() for t in self.tasks.values()]}
-    tmp = path / (MULTITASK_CONFIG + ".tmp")
-    tmp.write_text(json.dumps(cfg, indent=2, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path / MULTITASK_CONFIG)
+    atomic_write_text(path / MULTITASK_CONFIG, json.dumps(cfg, indent=2, ensure_ascii=False))
     return path
 
+@_method_of(MultiTaskModel)
+@classmethod
 def _from_pretrained(cls, path, device=None) -> MultiTaskModel:
+    "Rebuild a model saved with `save_pretrained(path)` from the folder alone (in eval mode)."
     from safetensors.torch import load_file
     path = Path(path)
     cfg_file = path / MULTITASK_CONFIG
@@ -297,13 +298,6 @@ def _from_pretrained(cls, path, device=None) -> MultiTaskModel:
     model.heads.load_state_dict({k[len("heads."):]: v for k, v in state.items()})
     model.eval()
     return model.to(device) if device is not None else model
-
-_save_pretrained.__name__, _save_pretrained.__qualname__ = "save_pretrained", "MultiTaskModel.save_pretrained"
-_from_pretrained.__name__, _from_pretrained.__qualname__ = "from_pretrained", "MultiTaskModel.from_pretrained"
-_save_pretrained.__doc__ = "Write `path/`: `encoder/` (SentenceEncoder.save), `heads.safetensors`, `multitask.json` (tasks + encoder config)."
-_from_pretrained.__doc__ = "Rebuild a model saved with `save_pretrained(path)` from the folder alone (in eval mode)."
-MultiTaskModel.save_pretrained = _save_pretrained
-MultiTaskModel.from_pretrained = classmethod(_from_pretrained)
 
 # %% ../nbs/02_multitask.ipynb #9c79c17e
 from torch.utils._python_dispatch import TorchDispatchMode

@@ -19,7 +19,6 @@ data/sts_pairs.jsonl), one to three joined together for a spread of lengths; gen
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import statistics
@@ -41,14 +40,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def make_sentences(n: int, seed: int) -> list[str]:
     "n sentences (fixed seed) from the shipped data; 1-3 texts joined so lengths vary."
+    from mtst.data import load_shipped
+    from mtst.encoder import load_sts_pairs
     texts = []
-    train = ROOT / "data" / "train.jsonl"
-    if train.exists():
-        texts += [json.loads(l)["text"] for l in train.read_text(encoding="utf-8").splitlines() if l.strip()]
-    sts = ROOT / "data" / "sts_pairs.jsonl"
-    if sts.exists():
-        for l in sts.read_text(encoding="utf-8").splitlines():
-            if l.strip(): r = json.loads(l); texts += [r["sentence1"], r["sentence2"]]
+    try: texts += [ex.text for ex in load_shipped("train")]
+    except FileNotFoundError: pass
+    try: texts += [s for p in load_sts_pairs() for s in (p["sentence1"], p["sentence2"])]
+    except FileNotFoundError: pass
     rng = random.Random(seed)
     if not texts:  # no data folder: generate
         words = ("points reward app receipt store order delivery refund coupon grocery scan card balance "

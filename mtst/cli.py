@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import sys
@@ -138,19 +137,15 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
     unknown = sorted(set(tr) - set(kinds))
     if unknown: raise _unknown(unknown, kinds, src, "training: ")
     for k, v in tr.items(): _check_type(v, kinds[k], f"training.{k}", src)
-    from mtst.training import TASK_METRICS, TrainConfig
+    from types import SimpleNamespace
+    from mtst.training import TrainConfig, check_metric
     try: TrainConfig(**tr, max_length=out["max_length"])
     except ValueError as e: raise ConfigError(f"{src}: {e}") from None
     if tr.get("loss_weights"):
         bad = sorted(set(tr["loss_weights"]) - names)
         if bad: raise ConfigError(f"{src}: training.loss_weights: unknown task(s) {bad}; tasks are {sorted(names)}")
-    metric = tr.get("metric", "mean")
-    if metric != "mean":
-        kinds = {t["name"]: t["kind"] for t in out["tasks"]}
-        task, _, name = metric.partition("/")
-        avail = ["mean"] + [f"{t}/{m}" for t, k in kinds.items() for m in TASK_METRICS[k]]
-        if task not in kinds or name not in TASK_METRICS[kinds[task]]:
-            raise ConfigError(f"{src}: training.metric: {metric!r} names no task metric; choose one of {avail}")
+    try: check_metric(tr.get("metric", "mean"), {t["name"]: SimpleNamespace(kind=t["kind"]) for t in out["tasks"]})
+    except ValueError as e: raise ConfigError(f"{src}: {e}") from None
     if tr.get("precision") == "fp16":
         import torch
         if not torch.cuda.is_available():
@@ -259,7 +254,7 @@ def cmd_train(a) -> int:
     out = Path(cfg["output_dir"])
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
-        from mtst.training import atomic_write_text
+        from mtst.core import atomic_write_text
         atomic_write_text(out / "config.json", json.dumps(cfg, indent=1))
     model = build_model(cfg, tasks)
     tc = TrainConfig(**{**cfg["training"], "output_dir": str(out), "progress": not a.no_progress})
@@ -338,7 +333,7 @@ def cmd_predict(a) -> int:
 def cmd_encode(a) -> int:
     import numpy as np
     from mtst.encoder import SentenceEncoder
-    from mtst.training import atomic_write
+    from mtst.core import atomic_write
     if not a.out.endswith(".npy"): raise ConfigError(f"--out {a.out}: use a .npy file name")  # before loading anything
     src = Path(a.model)
     if (src / "model").is_dir(): enc = load_run(src)[0].encoder

@@ -5,11 +5,12 @@
 # %% ../nbs/03_freezing.ipynb #f3612008
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn
+
+from .data import length_grouped_batches
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'module_groups', 'unfreeze', 'freeze', 'frozen_strategies', 'parameter_table', 'count_trainable',
@@ -365,9 +366,7 @@ class FeatureCache:
 
     def fill(self, features: Sequence[dict], collator, batch_size: int = 64, by_index: bool = True) -> "FeatureCache":
         "Encode every example of `features` (e.g. the training set) now, longest first to waste little padding."
-        order = sorted(range(len(features)), key=lambda i: -len(features[i]["input_ids"]))
-        for s in range(0, len(order), batch_size):
-            idx = order[s:s + batch_size]
+        for idx in length_grouped_batches([len(f["input_ids"]) for f in features], batch_size, shuffle=False):
             batch = collator([features[i] for i in idx])
             self(idx if by_index else None, batch["input_ids"], batch["attention_mask"], batch.get("token_type_ids"))
         return self

@@ -12,20 +12,23 @@ import random
 import shutil
 import time
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
+from .data import length_grouped_batches
+from .freezing import _no_decay
+
 # %% auto #0
 __all__ = ['SCHEDULES', 'BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAMES', 'annealed_alpha', 'task_probabilities',
            'TaskScheduler', 'LossBalancer', 'accuracy', 'macro_f1', 'classification_report', 'entity_scores',
-           'evaluate', 'atomic_write', 'atomic_write_text', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint',
-           'NonFiniteLossError', 'TrainConfig', 'set_seed', 'check_labels', 'check_metric', 'MultiTaskTrainer',
-           'replace_dir', 'load_best', 'shutdown_distributed', 'plot_history']
+           'evaluate', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'NonFiniteLossError', 'TrainConfig',
+           'set_seed', 'check_labels', 'check_metric', 'MultiTaskTrainer', 'replace_dir', 'load_best',
+           'shutdown_distributed', 'plot_history']
 
 # %% ../nbs/04_training.ipynb #f6fe41bf
 SCHEDULES = ("sequential", "round_robin", "proportional", "temperature", "annealed", "joint")
@@ -144,9 +147,10 @@ class LossBalancer(nn.Module):
         if self.method == "dwa": return {t: self.static[t] * self.dwa_weights[t] for t in self.tasks}
         return dict(self.static)
 
-    def forward(self, losses: dict[str, torch.Tensor]) -> torch.Tensor:
+    def forward(self, losses: dict[str, torch.Tensor], values: dict[str, float] | None = None) -> torch.Tensor:
+        "The weighted total loss; `values`: the losses already read as floats (saves a device-to-host copy each)."
         for t, l in losses.items():  # running means for DWA and for the history
-            self._sums[t] += float(l.detach()); self._counts[t] += 1
+            self._sums[t] += values[t] if values is not None else float(l.detach()); self._counts[t] += 1
         if self.method == "uncertainty":
             return sum(torch.exp(-self.log_vars[t]) * l + 0.5 * self.log_vars[t] for t, l in losses.items())
         w = self.weights()
@@ -220,10 +224,6 @@ MAIN_METRIC = {"sequence": "macro_f1", "token": "f1"}
 TASK_METRICS = {"sequence": ("accuracy", "macro_f1"), "token": ("precision", "recall", "f1")}
 METRIC_NAMES = frozenset(m for ms in TASK_METRICS.values() for m in ms)
 
-def _batches_sorted(n_items: int, lengths: Sequence[int], batch_size: int) -> list[list[int]]:
-    order = sorted(range(n_items), key=lambda i: -lengths[i])  # similar lengths together: less padding
-    return [order[s:s + batch_size] for s in range(0, n_items, batch_size)]
-
 @torch.inference_mode()
 def evaluate(model, features: list[dict], tasks, collator, batch_size: int = 64, report: bool = False,
              autocast_dtype: torch.dtype | None = None) -> dict:
@@ -235,7 +235,7 @@ def evaluate(model, features: list[dict], tasks, collator, batch_size: int = 64,
     tasks = list(tasks.values()) if isinstance(tasks, dict) else list(tasks)
     gold, pred = defaultdict(list), defaultdict(list)
     device = next(core.parameters()).device
-    for idx in _batches_sorted(len(features), [len(f["input_ids"]) for f in features], batch_size):
+    for idx in length_grouped_batches([len(f["input_ids"]) for f in features], batch_size, shuffle=False):
         batch = collator([features[i] for i in idx])
         with torch.autocast(device.type, dtype=autocast_dtype or torch.bfloat16, enabled=autocast_dtype is not None):
             out = core(input_ids=batch["input_ids"].to(device), attention_mask=batch["attention_mask"].to(device),
@@ -274,21 +274,7 @@ def evaluate(model, features: list[dict], tasks, collator, batch_size: int = 64,
     return res
 
 # %% ../nbs/04_training.ipynb #9f16b6a0
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
-    "Call `write(tmp_path)` and rename the result onto `path` in one atomic step (same folder)."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        with open(tmp, "rb") as f: os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return path
-
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+from .core import atomic_write, atomic_write_text   # write to a temporary, then rename (see 00_core)
 
 def _rng_state() -> dict:
     st = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
@@ -509,7 +495,7 @@ class MultiTaskTrainer:
             decay, no_decay, head = [], [], []
             for n, p in core.named_parameters():
                 if n.startswith("heads."): head.append(p)
-                elif p.ndim < 2 or "norm" in n.lower(): no_decay.append(p)
+                elif _no_decay(n, p): no_decay.append(p)
                 else: decay.append(p)
             groups = [{"params": decay, "weight_decay": cfg.weight_decay},
                       {"params": no_decay, "weight_decay": 0.0},
@@ -665,15 +651,16 @@ class MultiTaskTrainer:
             out = self.train_model(input_ids=batch["input_ids"].to(dev), attention_mask=batch["attention_mask"].to(dev),
                                    labels={k: v.to(dev) for k, v in labels.items()}, tasks=names)
         losses = {k: v.float() for k, v in out.losses.items()}
-        for k, v in losses.items():
-            if not torch.isfinite(v):
-                raise NonFiniteLossError(f"step {self.global_step + 1}: the loss of task {k!r} is {v.detach().item()} "
+        values = {k: v.detach().item() for k, v in losses.items()}   # one device-to-host copy per task loss
+        for k, x in values.items():
+            if not math.isfinite(x):
+                raise NonFiniteLossError(f"step {self.global_step + 1}: the loss of task {k!r} is {x} "
                                          f"(epoch {self._epoch + 1}, batch {self._position + 1} of {self._plan_len}). "
                                          f"Lower the learning rate or check the inputs; {self._checkpoint_note()}")
-        loss = self.balancer(losses) / self.config.grad_accum
+        loss = self.balancer(losses, values) / self.config.grad_accum
         self.scaler.scale(loss).backward()
         self.samples_seen += len(idx) * self.world
-        return {k: v.detach().item() for k, v in losses.items()}
+        return values
 
     def _checkpoint_note(self) -> str:
         "What a fault leaves behind, for error messages: the last checkpoint (untouched), or that there is none."
@@ -725,7 +712,7 @@ class MultiTaskTrainer:
         elif cfg.eval_before and self.val_features:
             self.metrics_before = self.evaluate()
             self._log_metrics(self.metrics_before, 0, 0.0)
-        total, per_epoch = self.total_steps(), self.scheduler.steps_per_epoch()
+        total = self.total_steps()
         bar = tqdm(total=total, initial=self.global_step, disable=not (cfg.progress and self.is_main),
                    desc="training", dynamic_ncols=True)
         recent: dict[str, float] = {}
@@ -764,7 +751,7 @@ class MultiTaskTrainer:
                     if cfg.save_every and step % cfg.save_every == 0 and pos < len(plan):
                         self.train_seconds = time.perf_counter() - t0
                         self._save(epoch, pos)
-                means = self.balancer.end_epoch()
+                self.balancer.end_epoch()
                 for t, w in self.balancer.weights().items(): self.log(self.global_step, epoch + 1, "train", t, "weight", w)
                 if not cfg.eval_every and not self.stop: self.stop = self._eval_and_track(float(epoch + 1))
                 self.train_seconds = time.perf_counter() - t0

@@ -10,6 +10,7 @@ import json
 import random
 import re
 import unicodedata
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,9 +22,9 @@ from .core import atomic_write_text
 # %% auto #0
 __all__ = ['TASK_KINDS', 'HEAD_TYPES', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'DataError',
            'Span', 'Task', 'Example', 'word_spans', 'words_of', 'check_spans', 'spans_to_bio', 'bio_to_spans',
-           'normalize_bio', 'read_jsonl', 'write_jsonl', 'read_conll', 'read_csv', 'shipped_tasks', 'data_dir',
-           'load_shipped', 'label_counts', 'jaccard', 'find_duplicates', 'encode_examples', 'MultiTaskCollator',
-           'length_grouped_batches']
+           'normalize_bio', 'DataWarning', 'warn_conflicts', 'read_jsonl', 'write_jsonl', 'read_conll', 'read_csv',
+           'shipped_tasks', 'data_dir', 'load_shipped', 'label_counts', 'jaccard', 'find_duplicates', 'encode_examples',
+           'MultiTaskCollator', 'length_grouped_batches']
 
 # %% ../nbs/00_data.ipynb #e05474d0
 class DataError(ValueError):
@@ -222,7 +223,14 @@ def _read_lines(path: str | Path) -> list[str]:
     "Lines of a UTF-8 text file (BOM and CR stripped; only '\\n' splits lines); error if it has no content."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file")
-    text = path.read_bytes().decode("utf-8-sig")
+    if path.is_dir(): raise DataError(f"{path}: is a folder, not a data file")
+    try: data = path.read_bytes()
+    except PermissionError: raise DataError(f"{path}: not readable (permission denied)") from None
+    try: text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line, col = data.count(b"\n", 0, e.start) + 1, e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise DataError(f"{path}:{line}: not UTF-8 (byte {data[e.start]:#04x} at column {col}); save the file as "
+                        f"UTF-8, e.g. `iconv -f latin1 -t utf-8`") from None
     lines = [l[:-1] if l.endswith("\r") else l for l in text.split("\n")]
     if not any(l.strip() for l in lines): raise DataError(f"{path}: empty file (no examples)")
     return lines
@@ -247,6 +255,28 @@ def _check_text(text, where: str) -> str:
     if not text.strip() or not word_spans(text): raise DataError(f"{where}: empty text")
     return text
 
+class DataWarning(UserWarning):
+    "Data that loads but is probably not what you meant (duplicates, conflicting labels, lost labels)."
+
+def _label_key(v): return v if isinstance(v, str) else tuple(v)
+
+def warn_conflicts(examples: Sequence[Example], what: str = "") -> int:
+    """Warn once per task when the same text (lower-cased words) carries different labels; returns the
+    number of conflicting texts."""
+    groups = {}
+    for ex in examples: groups.setdefault(tuple(re.findall(r"\w+", ex.text.lower())), []).append(ex)
+    total = 0
+    for task in sorted({t for ex in examples for t in ex.labels}):
+        bad = [g for g in groups.values() if len({_label_key(e.labels[task]) for e in g if task in e.labels}) > 1]
+        if not bad: continue
+        total += len(bad)
+        a, b = next((x, y) for x in bad[0] for y in bad[0] if task in x.labels and task in y.labels
+                    and _label_key(x.labels[task]) != _label_key(y.labels[task]))
+        warnings.warn(f"{what or a.source}: {len(bad)} text(s) occur more than once with different {task!r} labels "
+                      f"(first: {a.source} {a.labels[task]!r} vs {b.source} {b.labels[task]!r}); fix the annotation",
+                      DataWarning, stacklevel=3)
+    return total
+
 # %% ../nbs/00_data.ipynb #1278a88b
 def _parse_spans(value, text: str, where: str, field_name: str) -> list[Span]:
     if not isinstance(value, list): raise DataError(f"{where}: field {field_name!r} must be a list of spans")
@@ -268,7 +298,7 @@ def read_jsonl(path: str | Path, tasks: Sequence[Task] | None = None, *, text_fi
     `required` must be present on every line; others may be missing (= not labelled)."""
     path, tmap = Path(path), _task_map(tasks)
     if label_fields is None and tmap: label_fields = [n for n, t in tmap.items() if t.kind == "sequence"]
-    out = []
+    out, ids, dropped = [], {}, []
     for i, line in enumerate(_read_lines(path), 1):
         if not line.strip(): continue
         where = f"{path}:{i}"
@@ -277,6 +307,14 @@ def read_jsonl(path: str | Path, tasks: Sequence[Task] | None = None, *, text_fi
         if not isinstance(obj, dict): raise DataError(f"{where}: expected a JSON object, got {type(obj).__name__}")
         if text_field not in obj: raise DataError(f"{where}: missing field {text_field!r}")
         text = _check_text(obj[text_field], where)
+        if "id" in obj:
+            key = json.dumps(obj["id"])
+            if key in ids: dropped.append(f"{where}: duplicate id {obj['id']!r} (first on line {ids[key]})")
+            else: ids[key] = i
+        if label_fields is None:
+            dropped += [f"{where}: field {k!r} = {v!r} is not a string, so it is not read as a label"
+                        for k, v in obj.items() if k not in (text_field, "id", span_field)
+                        and v is not None and not isinstance(v, (str, dict, list))]
         fields = label_fields if label_fields is not None else [k for k, v in obj.items()
                                                                if k not in (text_field, "id", span_field) and isinstance(v, str)]
         labels = {}
@@ -292,6 +330,10 @@ def read_jsonl(path: str | Path, tasks: Sequence[Task] | None = None, *, text_fi
         for r in required:
             if r not in labels: raise DataError(f"{where}: missing field {span_field if r == token_task else r!r}")
         out.append(Example(text, labels, where))
+    if dropped:
+        warnings.warn(f"{dropped[0]}" + (f" (and {len(dropped) - 1} more such lines)" if len(dropped) > 1 else ""),
+                      DataWarning, stacklevel=2)
+    warn_conflicts(out, str(path))
     return out
 
 # %% ../nbs/00_data.ipynb #148fab30
@@ -348,6 +390,7 @@ def read_conll(path: str | Path, task: str | Task = "ner", strict: bool = False,
         rows.append((i, cols[0], cols[-1]))
     flush()
     if not out: raise DataError(f"{path}: no sentences found")
+    warn_conflicts(out, str(path))
     return out
 
 # %% ../nbs/00_data.ipynb #a74c0ea1
@@ -381,6 +424,7 @@ def read_csv(path: str | Path, text_column: str, label_column: str, task: str | 
             labels[name] = label
         out.append(Example(text, labels, where))
     if not out: raise DataError(f"{path}: no data rows after the header")
+    warn_conflicts(out, str(path))
     return out
 
 # %% ../nbs/00_data.ipynb #3a192396
@@ -464,7 +508,7 @@ def encode_examples(examples: Sequence[Example], tokenizer, tasks: Sequence[Task
     for ex, w in zip(examples, words):
         if not w: raise DataError(f"{ex.source or repr(ex.text)}: empty text")
     enc = _tokenize_words(tokenizer, words, max_length) if examples else {"input_ids": [], "attention_mask": []}
-    feats = []
+    feats, lost = [], []
     for k, ex in enumerate(examples):
         wids = enc.word_ids(k)
         labels = {}
@@ -475,6 +519,9 @@ def encode_examples(examples: Sequence[Example], tokenizer, tasks: Sequence[Task
             if t.kind == "sequence": labels[t.name] = t.label2id[v]
             else:
                 ids = [t.label2id[tag] for tag in spans_to_bio(ex.text, v, where)]
+                kept = {w for w in wids if w is not None}
+                cut = sum(1 for w, tag in enumerate(ids) if w not in kept and t.labels[tag] != "O")
+                if cut: lost.append((ex.source or f"example {k} ({ex.text[:30]!r}...)", cut))
                 row, prev = [], None
                 for w in wids:
                     row.append(-100 if w is None or w == prev else ids[w])
@@ -482,6 +529,10 @@ def encode_examples(examples: Sequence[Example], tokenizer, tasks: Sequence[Task
                 labels[t.name] = row
         feats.append({"input_ids": list(enc["input_ids"][k]), "attention_mask": list(enc["attention_mask"][k]),
                       "word_ids": list(wids), "labels": labels})
+    if lost:
+        warnings.warn(f"{lost[0][0]}: longer than max_length={max_length or tokenizer.model_max_length} tokens; truncation "
+                      f"drops {sum(n for _, n in lost)} labelled word(s) in {len(lost)} text(s); raise max_length or split "
+                      f"long texts", DataWarning, stacklevel=2)
     return feats
 
 # %% ../nbs/00_data.ipynb #8995eebb

@@ -4,12 +4,13 @@ import json
 import re
 import subprocess
 import sys
+import warnings
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from mtst.data import (SPLITS, DataError, Example, MultiTaskCollator, Span, Task, bio_to_spans, check_spans, data_dir,
+from mtst.data import (SPLITS, DataError, DataWarning, Example, MultiTaskCollator, Span, Task, bio_to_spans, check_spans, data_dir,
                        encode_examples, find_duplicates, label_counts, length_grouped_batches, load_shipped,
                        normalize_bio, read_conll, read_csv, read_jsonl, shipped_tasks, spans_to_bio, word_spans,
                        words_of, write_jsonl)
@@ -347,7 +348,8 @@ def test_truncation_keeps_alignment(tok):
     text = f"Paid $12 at Target {words} and Walmart"
     ex = Example(text, {"ner": [Span(5, 8, "MONEY"), Span(12, 18, "STORE"), Span(len(text) - 7, len(text), "STORE")], "topic": "payments"})
     tasks = shipped_tasks()
-    f = encode_examples([ex], tok, tasks, max_length=32)[0]
+    with pytest.warns(DataWarning, match=r"example 0 .*max_length=32 tokens; truncation drops 1 labelled word\(s\) in 1 text"):
+        f = encode_examples([ex], tok, tasks, max_length=32)[0]
     assert len(f["input_ids"]) == 32 and f["labels"]["topic"] == tasks[0].label2id["payments"]
     lab, ner = f["labels"]["ner"], tasks[2]
     assert len(lab) == 32 and lab[-1] == -100  # [SEP] kept at the end
@@ -356,8 +358,43 @@ def test_truncation_keeps_alignment(tok):
     for pos, w in enumerate(f["word_ids"]):
         if w is not None: first.setdefault(w, pos)
     for w, pos in first.items(): assert lab[pos] == ner.label2id[tags[w]]
-    assert f["input_ids"] == encode_examples([ex], tok, tasks)[0]["input_ids"][:31] + [tok.sep_token_id]
-    assert len(encode_examples([ex], tok, tasks)[0]["input_ids"]) == tok.model_max_length  # default: model max
+    with pytest.warns(DataWarning):
+        full = encode_examples([ex], tok, tasks)[0]["input_ids"]
+    assert f["input_ids"] == full[:31] + [tok.sep_token_id]
+    assert len(full) == tok.model_max_length  # default: model max
+    short = Example("Paid $12 at Target " + words, {"ner": [Span(5, 8, "MONEY")]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # only unlabelled words are cut: no warning
+        encode_examples([short], tok, tasks, max_length=32)
+
+
+def test_non_utf8_names_file_and_line(tmp_path):
+    p = tmp_path / "reviews.csv"
+    p.write_bytes("text,sentiment\nfine,positive\nGreat caf\u00e9,positive\n".encode("latin-1"))
+    with pytest.raises(DataError, match=r"reviews.csv:3: not UTF-8 \(byte 0xe9 at column 10\)"):
+        read_csv(p, "text", "sentiment", "sentiment")
+    (tmp_path / "c.conll").write_bytes(b"Paris B-LOC\n\xff O\n")
+    with pytest.raises(DataError, match="c.conll:2: not UTF-8"): read_conll(tmp_path / "c.conll")
+    with pytest.raises(DataError, match="is a folder"): read_jsonl(tmp_path)
+
+
+def test_data_warnings(tmp_path):
+    p = tmp_path / "d.jsonl"
+    p.write_text('{"id": "a", "text": "Card declined", "topic": "payments"}\n'
+                 '{"id": "a", "text": "card DECLINED!", "topic": "app"}\n'
+                 '{"id": "b", "text": "Nice", "topic": 3}\n', encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        exs = read_jsonl(p)
+    msgs = [str(w.message) for w in caught if w.category is DataWarning]
+    assert len(msgs) == 2 and len(exs) == 3
+    assert "d.jsonl:2: duplicate id 'a' (first on line 1) (and 1 more such lines)" in msgs[0]
+    assert "1 text(s) occur more than once with different 'topic' labels" in msgs[1] and "d.jsonl:1 'payments' vs" in msgs[1]
+    p.write_text('{"text": "Nice", "topic": 3}\n', encoding="utf-8")
+    with pytest.warns(DataWarning, match=r"d.jsonl:1: field 'topic' = 3 is not a string"): read_jsonl(p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_shipped("train")   # the shipped data is clean
 
 
 def test_encode_errors(tok):

@@ -16,8 +16,9 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'DEFAULT_MODEL_PACKAGE', 'DEFAULT_MODEL_SHA256', 'default_model_dir', 'sha256_file', 'verify_weights',
-           'BackboneSpec', 'resolve_backbone', 'BackboneUnavailable', 'quiet_progress', 'load_tokenizer',
-           'load_backbone', 'record', 'atomic_write', 'atomic_write_text']
+           'BackboneSpec', 'resolve_backbone', 'BackboneUnavailable', 'quiet_progress', 'check_encoder_only',
+           'load_tokenizer', 'load_backbone', 'record', 'atomic_write', 'atomic_write_text', 'eval_mode',
+           'align_tokens_to_words']
 
 # %% ../nbs/00_core.ipynb #64266edc
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -68,7 +69,7 @@ class BackboneSpec:
 
 def _st_max_length(folder: Path) -> int | None:
     cfg = folder / "sentence_bert_config.json"
-    return json.loads(cfg.read_text())["max_seq_length"] if cfg.exists() else None
+    return json.loads(cfg.read_text()).get("max_seq_length") if cfg.exists() else None
 
 def resolve_backbone(name: str = DEFAULT_MODEL) -> BackboneSpec:
     "Map a model name or folder to a `BackboneSpec`; the default resolves offline to the embedded copy."
@@ -107,6 +108,16 @@ def _check_offline_cache(spec: BackboneSpec):
     if not isinstance(try_to_load_from_cache(spec.source, "config.json"), str):
         raise _unavailable(spec, FileNotFoundError("not in the local Hugging Face cache"))
 
+def check_encoder_only(config, name: str = ""):
+    "Refuse a decoder-only (causal) backbone: ValueError naming the model and its type."
+    from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES, MODEL_FOR_MASKED_LM_MAPPING_NAMES
+    kind = getattr(config, "model_type", "")
+    causal = kind in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES and kind not in MODEL_FOR_MASKED_LM_MAPPING_NAMES
+    if causal or getattr(config, "is_decoder", False):
+        raise ValueError(f"Backbone '{name or kind}' is a decoder-only model (model_type {kind!r}): each token sees only "
+                         f"the tokens before it, so mean/CLS pooling and token tasks would silently degrade. mtst needs a "
+                         f"bidirectional encoder (BERT, DistilBERT, RoBERTa, DeBERTa, XLM-R, ...)")
+
 def load_tokenizer(name: str | BackboneSpec = DEFAULT_MODEL):
     "The fast tokenizer of a backbone, with `model_max_length` set to the backbone's usable maximum."
     spec = name if isinstance(name, BackboneSpec) else resolve_backbone(name)
@@ -122,8 +133,9 @@ def load_backbone(name: str | BackboneSpec = DEFAULT_MODEL, **kwargs):
     "`(tokenizer, model, spec)` for a backbone: the embedded default offline, anything else via `from_pretrained`."
     spec = name if isinstance(name, BackboneSpec) else resolve_backbone(name)
     tok = load_tokenizer(spec)
-    from transformers import AutoModel
+    from transformers import AutoConfig, AutoModel
     try:
+        if not spec.embedded: check_encoder_only(AutoConfig.from_pretrained(spec.source, trust_remote_code=False), spec.name)
         with quiet_progress():
             model = AutoModel.from_pretrained(spec.source, trust_remote_code=False, **kwargs)
     except OSError as e: raise _unavailable(spec, e) from None
@@ -159,12 +171,23 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     "`atomic_write` for a str (UTF-8)."
     return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
-def _method_of(cls):
-    "Attach the decorated function to `cls` under its name without the leading underscore (as fastcore's `patch`)."
-    def deco(f):
-        fn = f.__func__ if isinstance(f, (classmethod, staticmethod)) else f
-        name = fn.__name__.lstrip("_")
-        fn.__name__, fn.__qualname__ = name, f"{cls.__name__}.{name}"
-        setattr(cls, name, f)
-        return f
-    return deco
+# %% ../nbs/00_core.ipynb #8e946440
+@contextlib.contextmanager
+def eval_mode(*modules):
+    "Run the block with `modules` in eval mode; afterwards every submodule gets its own previous mode back."
+    saved = [(m, m.training) for module in modules for m in module.modules()]
+    try:
+        for module in modules: module.eval()
+        yield
+    finally:
+        for m, was_training in saved: m.training = was_training
+
+# %% ../nbs/00_core.ipynb #2681f112
+def align_tokens_to_words(offsets, spans) -> list[int | None]:
+    "Index into `spans` (word `(start, end)` characters) of the first word each token's `(start, end)` offsets overlap; None for special and whitespace-only tokens."
+    out, w = [], 0
+    for start, end in offsets:
+        if end <= start: out.append(None); continue          # special tokens: (0, 0)
+        while w < len(spans) and spans[w][1] <= start: w += 1
+        out.append(w if w < len(spans) and spans[w][0] < end else None)
+    return out

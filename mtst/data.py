@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .core import atomic_write_text
+from .core import align_tokens_to_words, atomic_write_text
 
 # %% auto #0
 __all__ = ['TASK_KINDS', 'HEAD_TYPES', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'DataError',
@@ -494,23 +494,24 @@ def find_duplicates(texts: Sequence[str], threshold: float = 0.8, others: Sequen
     return sorted(out, key=lambda p: (-p[2], p[0], p[1]))
 
 # %% ../nbs/00_data.ipynb #3311685c
-def _tokenize_words(tokenizer, words: list[list[str]], max_length: int | None):
-    kw = dict(is_split_into_words=True, truncation=True, max_length=max_length or tokenizer.model_max_length)
+def _tokenize_words(tokenizer, texts: list[str], max_length: int | None):
+    "Tokenize the raw texts (the ids `encode` feeds the backbone) with character offsets, for word alignment."
     if not getattr(tokenizer, "is_fast", False):
-        raise TypeError(f"{type(tokenizer).__name__}: label alignment needs a fast tokenizer (word_ids())")
-    return tokenizer(words, **kw)
+        raise TypeError(f"{type(tokenizer).__name__}: label alignment needs a fast tokenizer (offsets)")
+    return tokenizer(list(texts), truncation=True, max_length=max_length or tokenizer.model_max_length,
+                     return_offsets_mapping=True)
 
 def encode_examples(examples: Sequence[Example], tokenizer, tasks: Sequence[Task], max_length: int | None = None) -> list[dict]:
     """Tokenize examples and align their labels: features with `input_ids`, `attention_mask`, `word_ids` and
     `labels` = {task: id (sequence) or list of ids per token (token; -100 = ignored)} for labelled tasks only."""
     tasks = list(tasks)
-    words = [words_of(ex.text) for ex in examples]
-    for ex, w in zip(examples, words):
-        if not w: raise DataError(f"{ex.source or repr(ex.text)}: empty text")
-    enc = _tokenize_words(tokenizer, words, max_length) if examples else {"input_ids": [], "attention_mask": []}
+    spans = [word_spans(ex.text) for ex in examples]
+    for ex, s in zip(examples, spans):
+        if not s: raise DataError(f"{ex.source or repr(ex.text)}: empty text")
+    enc = _tokenize_words(tokenizer, [ex.text for ex in examples], max_length) if examples else {"input_ids": [], "attention_mask": []}
     feats, lost = [], []
     for k, ex in enumerate(examples):
-        wids = enc.word_ids(k)
+        wids = align_tokens_to_words(enc["offset_mapping"][k], spans[k])
         labels = {}
         for t in tasks:
             if t.name not in ex.labels: continue
@@ -519,8 +520,8 @@ def encode_examples(examples: Sequence[Example], tokenizer, tasks: Sequence[Task
             if t.kind == "sequence": labels[t.name] = t.label2id[v]
             else:
                 ids = [t.label2id[tag] for tag in spans_to_bio(ex.text, v, where)]
-                kept = {w for w in wids if w is not None}
-                cut = sum(1 for w, tag in enumerate(ids) if w not in kept and t.labels[tag] != "O")
+                last = max((w for w in wids if w is not None), default=-1)   # words after it were cut by truncation
+                cut = sum(1 for w, tag in enumerate(ids) if w > last and t.labels[tag] != "O")
                 if cut: lost.append((ex.source or f"example {k} ({ex.text[:30]!r}...)", cut))
                 row, prev = [], None
                 for w in wids:

@@ -8,19 +8,23 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
+import shutil
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
 from torch import nn
 
-from .core import DEFAULT_MODEL, _method_of, load_backbone
+from .core import DEFAULT_MODEL, atomic_write_text, eval_mode, load_backbone
 
 # %% auto #0
-__all__ = ['POOLING_MODES', 'PROGRESS_MIN', 'ENCODER_CONFIG', 'HEAD_WEIGHTS', 'STS_FILE', 'Pooling', 'SentenceEncoder',
-           'similarity', 'load_sts_pairs', 'spearman', 'evaluate_sts']
+__all__ = ['POOLING_MODES', 'ENCODER_CONFIG', 'HEAD_WEIGHTS', 'PROGRESS_MIN', 'STS_FILE', 'Pooling', 'SentenceEncoder',
+           'saved_encoder_config', 'similarity', 'SentenceTransformersUnsupported', 'load_sts_pairs', 'spearman',
+           'evaluate_sts']
 
 # %% ../nbs/01_sentence_encoder.ipynb #6caeffd7
 POOLING_MODES = ("mean", "cls", "max", "weighted_mean", "attention")
@@ -58,11 +62,21 @@ class Pooling(nn.Module):
         return (scores.softmax(dim=1).unsqueeze(-1) * x).sum(1)
 
 # %% ../nbs/01_sentence_encoder.ipynb #03f62338
+_DEFAULTS = {"pooling": "mean", "normalize": True, "projection": None, "projection_type": "linear", "max_length": None}
+
 class SentenceEncoder(nn.Module):
     "A Hugging Face encoder + pooling + optional projection (Linear or MLP, then LayerNorm) + optional L2 norm."
-    def __init__(self, model_name: str = DEFAULT_MODEL, pooling: str = "mean", normalize: bool = True,
-                 projection: int | None = None, projection_type: str = "linear", max_length: int | None = None):
+    def __init__(self, model_name: str = DEFAULT_MODEL, pooling: str | None = None, normalize: bool | None = None,
+                 projection: int | None = None, projection_type: str | None = None, max_length: int | None = None):
         super().__init__()
+        given = {"pooling": pooling, "normalize": normalize, "projection": projection,
+                 "projection_type": projection_type, "max_length": max_length}
+        saved = saved_encoder_config(model_name)     # {} for a hub name or a plain Hugging Face folder
+        for k, v in given.items():   # a saved folder's architecture is fixed by its weights
+            if v is not None and k != "max_length" and k in saved and saved[k] != v:
+                raise ValueError(f"{model_name}: saved with {k}={saved[k]!r}, got {k}={v!r} (leave {k} unset to use the saved value)")
+        cfg = {**_DEFAULTS, **{k: v for k, v in saved.items() if k in _DEFAULTS}, **{k: v for k, v in given.items() if v is not None}}
+        pooling, projection, projection_type, max_length = cfg["pooling"], cfg["projection"], cfg["projection_type"], cfg["max_length"]
         if projection_type not in ("linear", "mlp"):
             raise ValueError(f"projection_type must be 'linear' or 'mlp', got {projection_type!r}")
         if projection is not None and (isinstance(projection, bool) or not isinstance(projection, int) or projection < 1):
@@ -71,7 +85,7 @@ class SentenceEncoder(nn.Module):
             raise ValueError(f"max_length must be None or an int >= 2, got {max_length!r}")
         if pooling not in POOLING_MODES:   # checked before the (slow) backbone load
             raise ValueError(f"Unknown pooling mode {pooling!r}; choose one of {POOLING_MODES}")
-        self.model_name, self.normalize = model_name, bool(normalize)
+        self.model_name, self.normalize = saved.get("model_name", model_name), bool(cfg["normalize"])
         self.projection_size, self.projection_type = projection, projection_type
         self.tokenizer, self.backbone, self.spec = load_backbone(model_name)
         self.hidden_size = self.backbone.config.hidden_size
@@ -79,6 +93,7 @@ class SentenceEncoder(nn.Module):
         self.pooling = Pooling(self.hidden_size, pooling)
         self.projection = self._make_projection() if projection else None
         self.dim = projection or self.hidden_size
+        if saved.get("head_weights"): self._load_head(saved["head_weights"])
         self.eval()   # like `from_pretrained`: call .train() to train
 
     def _make_projection(self) -> nn.Sequential:
@@ -111,6 +126,38 @@ class SentenceEncoder(nn.Module):
         tokens = self.embed_tokens(input_ids, attention_mask, token_type_ids)
         return {"token_embeddings": tokens, "sentence_embedding": self.pool(tokens, attention_mask)}
 
+# %% ../nbs/01_sentence_encoder.ipynb #c5df1c8e
+ENCODER_CONFIG, HEAD_WEIGHTS = "mtst_encoder.json", "mtst_head.safetensors"
+_ST_POOLING = {"mean": "pooling_mode_mean_tokens", "cls": "pooling_mode_cls_token",
+               "max": "pooling_mode_max_tokens", "weighted_mean": "pooling_mode_weightedmean_tokens"}
+_ST_NEW_POOLING = {"mean": "mean", "cls": "cls", "max": "max", "weightedmean": "weighted_mean"}
+
+def _st_pooling_mode(cfg: dict, where: str) -> str:
+    "mtst's pooling mode for a sentence-transformers Pooling config (old `pooling_mode_*` flags or new `pooling_mode`)."
+    if isinstance(cfg.get("pooling_mode"), str) and cfg["pooling_mode"] in _ST_NEW_POOLING: return _ST_NEW_POOLING[cfg["pooling_mode"]]
+    on = [k for k, v in cfg.items() if k.startswith("pooling_mode") and v is True]
+    modes = [m for m, k in _ST_POOLING.items() if k in on]
+    if len(on) != 1 or len(modes) != 1:
+        raise ValueError(f"{where}: pooling {on or cfg.get('pooling_mode')} has no mtst equivalent (mtst reads one of {list(_ST_POOLING.values())})")
+    return modes[0]
+
+def saved_encoder_config(folder) -> dict:
+    "What a folder says about the encoder after its backbone: mtst's own config, else its sentence-transformers modules, else {}."
+    folder = Path(folder)
+    if (folder / ENCODER_CONFIG).is_file():
+        cfg = json.loads((folder / ENCODER_CONFIG).read_text(encoding="utf-8"))
+        head = folder / HEAD_WEIGHTS
+        return {**{k: cfg[k] for k in ("model_name", *_DEFAULTS) if k in cfg}, "head_weights": head if head.exists() else None}
+    if not (folder / "modules.json").is_file(): return {}
+    cfg = {"normalize": False}
+    for m in json.loads((folder / "modules.json").read_text(encoding="utf-8")):
+        kind, where = m["type"].rsplit(".", 1)[-1], f"{folder / 'modules.json'}: module {m['type']!r} ({m.get('path')!r})"
+        if kind == "Transformer": continue
+        elif kind == "Pooling": cfg["pooling"] = _st_pooling_mode(json.loads((folder / m["path"] / "config.json").read_text()), where)
+        elif kind == "Normalize": cfg["normalize"] = True
+        else: raise ValueError(f"{where} has no mtst equivalent; load this model with sentence-transformers")
+    return cfg
+
 # %% ../nbs/01_sentence_encoder.ipynb #638bac56
 def _check_sentences(sentences) -> tuple[list[str], bool]:
     "Validate `encode`'s input: (list of str, was_single_str). TypeError names the bad item's index."
@@ -125,17 +172,18 @@ def _check_sentences(sentences) -> tuple[list[str], bool]:
 
 PROGRESS_MIN = 1024   # encode() shows a progress bar from this many sentences when show_progress_bar=None
 
-@_method_of(SentenceEncoder)
-@torch.inference_mode()
-def _encode(self: SentenceEncoder, sentences, batch_size: int = 32, output_value: str = "sentence_embedding",
-            convert_to_tensor: bool = False, precision: str = "fp32", show_progress_bar: bool | None = None):
+@patch
+def encode(self: SentenceEncoder, sentences, batch_size: int = 32, output_value: str = "sentence_embedding",
+           convert_to_tensor: bool = False, precision: str = "fp32", show_progress_bar: bool | None = None):
+    """Encode a str (-> `(dim,)`) or a list of str (-> `(n, dim)`, input order) without autograd; numpy float32 unless
+    `convert_to_tensor`; `output_value='token_embeddings'` gives unpadded per-sentence token vectors;
+    `precision='bf16'` runs a bfloat16 copy of the backbone."""
     sentences, single = _check_sentences(sentences)
     if output_value not in ("sentence_embedding", "token_embeddings"):
         raise ValueError(f"output_value must be 'sentence_embedding' or 'token_embeddings', got {output_value!r}")
     if precision not in ("fp32", "bf16"): raise ValueError(f"precision must be 'fp32' or 'bf16', got {precision!r}")
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
-    dev, was_training = self.device, self.training
-    n, tokens_out = len(sentences), output_value == "token_embeddings"
+    dev, n, tokens_out = self.device, len(sentences), output_value == "token_embeddings"
     if n == 0:
         empty = [] if tokens_out else torch.zeros(0, self.dim)
         return empty if tokens_out or convert_to_tensor else empty.numpy()
@@ -149,8 +197,7 @@ def _encode(self: SentenceEncoder, sentences, batch_size: int = 32, output_value
         from tqdm.auto import tqdm
         starts = tqdm(starts, desc="encode", unit="batch")
     results = [None] * n
-    self.eval()
-    try:
+    with torch.inference_mode(), eval_mode(self):
         for s in starts:
             idx = order[s:s + batch_size]
             T = len(ids[idx[0]])
@@ -166,8 +213,6 @@ def _encode(self: SentenceEncoder, sentences, batch_size: int = 32, output_value
             else:
                 emb = self.pool(tokens, mask).float().cpu()
                 for r, i in enumerate(idx): results[i] = emb[r]
-    finally:
-        if was_training: self.train()
     if tokens_out:
         out = results if convert_to_tensor else [t.numpy() for t in results]
         return out[0] if single else out
@@ -175,8 +220,8 @@ def _encode(self: SentenceEncoder, sentences, batch_size: int = 32, output_value
     if single: out = out[0]
     return out if convert_to_tensor else out.numpy()
 
-@_method_of(SentenceEncoder)
-def _bf16_backbone(self: SentenceEncoder) -> nn.Module:
+@patch
+def bf16_backbone(self: SentenceEncoder) -> nn.Module:
     "A bfloat16 copy of the backbone for `encode(precision='bf16')`, rebuilt whenever a weight has changed."
     params = list(self.backbone.parameters())
     key = (params[0].device, tuple((p.data_ptr(), p._version) for p in params))
@@ -185,10 +230,6 @@ def _bf16_backbone(self: SentenceEncoder) -> nn.Module:
         cache = (key, copy.deepcopy(self.backbone).to(torch.bfloat16).eval())
         self.__dict__["_bf16_cache"] = cache
     return cache[1]
-
-_encode.__doc__ = ("Encode a str (-> `(dim,)`) or a list of str (-> `(n, dim)`, input order) without autograd; "
-                   "numpy float32 unless `convert_to_tensor`; `output_value='token_embeddings'` gives unpadded "
-                   "per-sentence token vectors; `precision='bf16'` runs a bfloat16 copy of the backbone.")
 
 # %% ../nbs/01_sentence_encoder.ipynb #d67ac535
 def similarity(a, b=None):
@@ -202,83 +243,95 @@ def similarity(a, b=None):
     return sim.numpy() if was_numpy else sim
 
 # %% ../nbs/01_sentence_encoder.ipynb #fffda3ee
-ENCODER_CONFIG, HEAD_WEIGHTS = "mtst_encoder.json", "mtst_head.safetensors"
+_ST = "sentence_transformers.models."
+_UNSUPPORTED = "mtst.encoder.SentenceTransformersUnsupported"
+_ST_DIRS = re.compile(r"^\d+_(Pooling|Dense|LayerNorm|Normalize|MtstOnly)$")   # module folders a save writes
 
 def _head_state(enc: SentenceEncoder) -> dict:
     return {k: v.detach().contiguous().cpu() for k, v in enc.state_dict().items() if not k.startswith("backbone.")}
 
-@_method_of(SentenceEncoder)
-def _save(self: SentenceEncoder, path) -> Path:
-    "Write a self-contained folder: HF backbone + tokenizer, `mtst_encoder.json`, `mtst_head.safetensors`."
-    from safetensors.torch import save_file
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    self.backbone.save_pretrained(path)
-    self.tokenizer.save_pretrained(path)
-    head = _head_state(self)
-    if head: save_file(head, str(path / HEAD_WEIGHTS))
-    (path / ENCODER_CONFIG).write_text(json.dumps({**self.config_dict(), "dim": self.dim}, indent=2))
-    return path
-
-@_method_of(SentenceEncoder)
-@classmethod
-def _load(cls, path, device=None) -> SentenceEncoder:
-    "Rebuild an encoder saved with `save(path)`."
-    path = Path(path)
-    cfg_file = path / ENCODER_CONFIG
-    if not cfg_file.exists(): raise FileNotFoundError(f"{cfg_file}: not an mtst encoder folder (no {ENCODER_CONFIG})")
-    cfg = json.loads(cfg_file.read_text())
-    cfg.pop("dim", None)
-    name = cfg.pop("model_name")
-    enc = cls(model_name=str(path), **cfg)
-    enc.model_name = name
-    if (path / HEAD_WEIGHTS).exists():
-        from safetensors.torch import load_file
-        missing, unexpected = enc.load_state_dict(load_file(str(path / HEAD_WEIGHTS)), strict=False)
-        if unexpected or any(not k.startswith("backbone.") for k in missing):
-            raise ValueError(f"{path / HEAD_WEIGHTS}: weights do not fit the config "
-                             f"(missing {[k for k in missing if not k.startswith('backbone.')]}, unexpected {unexpected})")
-    return enc.to(device) if device is not None else enc
+def _st_modules(enc: SentenceEncoder) -> list[tuple[str, str, dict | None, dict | None]]:
+    "The sentence-transformers pipeline after the Transformer: `(folder kind, class, config, weights)` per module."
+    mode, H = enc.pooling.mode, enc.hidden_size
+    if mode in _ST_POOLING:
+        flags = {k: k == _ST_POOLING[mode] for k in [*_ST_POOLING.values(), "pooling_mode_mean_sqrt_len_tokens", "pooling_mode_lasttoken"]}
+        mods = [("Pooling", _ST + "Pooling", {"word_embedding_dimension": H, **flags}, None)]
+    else:
+        mods = [("MtstOnly", _UNSUPPORTED, {"reason": f"{mode} pooling (a learned query vector), which has no sentence-transformers module"}, None)]
+    if enc.projection is not None:
+        linears = [m for m in enc.projection if isinstance(m, nn.Linear)]
+        acts = ["torch.nn.modules.activation.GELU", "torch.nn.modules.linear.Identity"][-len(linears):]
+        for lin, act in zip(linears, acts):
+            mods.append(("Dense", _ST + "Dense", {"in_features": lin.in_features, "out_features": lin.out_features, "bias": True,
+                         "activation_function": act}, {"linear.weight": lin.weight, "linear.bias": lin.bias}))
+        ln = enc.projection[-1]
+        mods.append(("LayerNorm", _ST + "LayerNorm", {"dimension": ln.normalized_shape[0]}, {"norm.weight": ln.weight, "norm.bias": ln.bias}))
+    if enc.normalize: mods.append(("Normalize", _ST + "Normalize", None, None))
+    return mods
 
 # %% ../nbs/01_sentence_encoder.ipynb #e64e2bbe
-_ST_POOLING = {"mean": "pooling_mode_mean_tokens", "cls": "pooling_mode_cls_token",
-               "max": "pooling_mode_max_tokens", "weighted_mean": "pooling_mode_weightedmean_tokens"}
-_ST = "sentence_transformers.models."
-
-@_method_of(SentenceEncoder)
-def _to_sentence_transformers(self: SentenceEncoder, path) -> Path:
-    "Write `path` in the sentence-transformers folder format (`SentenceTransformer(path)` loads it)."
+@patch
+def save(self: SentenceEncoder, path) -> Path:
+    "Write `path` as a sentence-transformers folder (`SentenceTransformer(path)` loads it) plus mtst's config and head weights."
     from safetensors.torch import save_file
-    if self.pooling.mode not in _ST_POOLING:
-        raise ValueError(f"pooling={self.pooling.mode!r} has no sentence-transformers equivalent "
-                         f"(it supports {tuple(_ST_POOLING)}); use .save() for this encoder")
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
+    (path / ENCODER_CONFIG).unlink(missing_ok=True)           # written last: it marks a complete folder
+    for old in path.iterdir():                                 # module folders of an earlier save
+        if old.is_dir() and _ST_DIRS.match(old.name): shutil.rmtree(old)
     self.backbone.save_pretrained(path)
     self.tokenizer.save_pretrained(path)
-    H = self.hidden_size
     (path / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": self.max_length, "do_lower_case": False}, indent=2))
     (path / "config_sentence_transformers.json").write_text(json.dumps(
         {"prompts": {}, "default_prompt_name": None, "similarity_fn_name": "cosine"}, indent=2))
     modules = [{"idx": 0, "name": "0", "path": "", "type": _ST + "Transformer"}]
-    def add(kind: str, config: dict | None, weights: dict | None = None):
-        i = len(modules); sub = path / f"{i}_{kind}"
-        sub.mkdir(exist_ok=True)
+    for i, (kind, cls_ref, config, weights) in enumerate(_st_modules(self), 1):
+        sub = path / f"{i}_{kind}"; sub.mkdir()
         if config is not None: (sub / "config.json").write_text(json.dumps(config, indent=2))
         if weights: save_file({k: v.detach().contiguous().cpu() for k, v in weights.items()}, str(sub / "model.safetensors"))
-        modules.append({"idx": i, "name": str(i), "path": sub.name, "type": _ST + kind})
-    pool_cfg = {"word_embedding_dimension": H, **{k: False for k in _ST_POOLING.values()},
-                "pooling_mode_mean_sqrt_len_tokens": False, "pooling_mode_lasttoken": False}
-    add("Pooling", {**pool_cfg, _ST_POOLING[self.pooling.mode]: True})
-    if self.projection is not None:
-        identity, linears = "torch.nn.modules.linear.Identity", [m for m in self.projection if isinstance(m, nn.Linear)]
-        acts = ["torch.nn.modules.activation.GELU", identity] if len(linears) == 2 else [identity]
-        for lin, act in zip(linears, acts):
-            add("Dense", {"in_features": lin.in_features, "out_features": lin.out_features, "bias": True,
-                          "activation_function": act}, {"linear.weight": lin.weight, "linear.bias": lin.bias})
-        ln = self.projection[-1]
-        add("LayerNorm", {"dimension": ln.normalized_shape[0]}, {"norm.weight": ln.weight, "norm.bias": ln.bias})
-    if self.normalize: add("Normalize", None)
+        modules.append({"idx": i, "name": str(i), "path": sub.name, "type": cls_ref})
     (path / "modules.json").write_text(json.dumps(modules, indent=2))
+    head = _head_state(self)
+    if head: save_file(head, str(path / HEAD_WEIGHTS), metadata={"format": "pt"})
+    else: (path / HEAD_WEIGHTS).unlink(missing_ok=True)
+    atomic_write_text(path / ENCODER_CONFIG, json.dumps({**self.config_dict(), "dim": self.dim}, indent=2))
     return path
+
+@patch
+def _load_head(self: SentenceEncoder, file):
+    "Load the weights after the backbone from `file`, checking they fit this encoder's config."
+    from safetensors.torch import load_file
+    missing, unexpected = self.load_state_dict(load_file(str(file)), strict=False)
+    if unexpected or any(not k.startswith("backbone.") for k in missing):
+        raise ValueError(f"{file}: weights do not fit the config "
+                         f"(missing {[k for k in missing if not k.startswith('backbone.')]}, unexpected {unexpected})")
+
+@patch(cls_method=True)
+def load(cls: SentenceEncoder, path, device=None) -> SentenceEncoder:
+    "Rebuild an encoder saved with `save(path)` (the same as `SentenceEncoder(path)`, but the folder must be mtst's)."
+    cfg_file = Path(path) / ENCODER_CONFIG
+    if not cfg_file.exists(): raise FileNotFoundError(f"{cfg_file}: not an mtst encoder folder (no {ENCODER_CONFIG})")
+    enc = cls(str(path))
+    return enc.to(device) if device is not None else enc
+
+@patch
+def to_sentence_transformers(self: SentenceEncoder, path) -> Path:
+    "The same as `save(path)`, kept for old code: a saved encoder folder is a sentence-transformers folder."
+    return self.save(path)
+
+class SentenceTransformersUnsupported(nn.Module):
+    "Named in `modules.json` where an mtst module has no sentence-transformers equivalent: loading the folder there raises."
+    def __init__(self, *args, **kwargs): raise ValueError(self.message(""))
+
+    @classmethod
+    def load(cls, model_name_or_path: str = "", subfolder: str = "", *args, **kwargs):
+        raise ValueError(cls.message(model_name_or_path, subfolder))
+
+    @staticmethod
+    def message(folder, subfolder: str = "") -> str:
+        cfg = Path(folder) / subfolder / "config.json"
+        reason = json.loads(cfg.read_text()).get("reason", "") if subfolder and cfg.is_file() else "a module"
+        return (f"{folder}: this mtst SentenceEncoder uses {reason}; sentence-transformers cannot run it without "
+                f"changing the model. Load it with mtst: `from mtst.encoder import SentenceEncoder; SentenceEncoder.load({str(folder)!r})`")
 
 # %% ../nbs/01_sentence_encoder.ipynb #8fbcb860
 STS_FILE = "sts_pairs.jsonl"

@@ -13,15 +13,18 @@ from typing import Sequence
 
 import torch
 import torch.nn.functional as F
+from fastcore.basics import patch
+from huggingface_hub import ModelHubMixin
 from torch import nn
 
 from .data import Example, MultiTaskCollator, Task, encode_examples, word_spans
-from .core import _method_of, atomic_write_text, quiet_progress
+from .core import atomic_write_text, eval_mode, quiet_progress
 from .encoder import Pooling, SentenceEncoder
 
 # %% auto #0
-__all__ = ['MULTITASK_CONFIG', 'HEADS_WEIGHTS', 'ENCODER_DIR', 'FORMAT_VERSION', 'SequenceHead', 'TokenHead', 'make_head',
-           'MultiTaskOutput', 'MultiTaskModel', 'decode_entities', 'TensorMemory']
+__all__ = ['MODEL_CONFIG', 'HEADS_WEIGHTS', 'ENCODER_DIR', 'LEGACY_CONFIG', 'FORMAT', 'FORMAT_VERSION', 'SequenceHead',
+           'TokenHead', 'make_head', 'MultiTaskOutput', 'MultiTaskModel', 'decode_entities', 'is_saved_multitask',
+           'TensorMemory']
 
 # %% ../nbs/02_multitask.ipynb #d3506727
 def _classifier(head: str, dim: int, num_labels: int, dropout: float) -> nn.Sequential:
@@ -106,8 +109,9 @@ def _check_tasks(tasks) -> list[Task]:
     if dup := sorted({n for n in names if names.count(n) > 1}): raise ValueError(f"duplicate task names {dup}: each task needs its own name")
     return out
 
-class MultiTaskModel(nn.Module):
-    "A shared `SentenceEncoder` and one head per `Task` (`.heads`, an `nn.ModuleDict`)."
+class MultiTaskModel(nn.Module, ModelHubMixin, library_name="mtst", repo_url="https://github.com/mtst-course/mtst",
+                     tags=["mtst", "multi-task", "sentence-embeddings"]):
+    "A shared `SentenceEncoder` and one head per `Task` (`.heads`, an `nn.ModuleDict`); Hub-ready via `ModelHubMixin`."
     def __init__(self, encoder: SentenceEncoder, tasks: Sequence[Task]):
         super().__init__()
         tasks = _check_tasks(tasks)
@@ -150,9 +154,11 @@ def _check_labels(task: Task, y, shape: tuple[int, int]) -> torch.Tensor:
                          f"({task.num_labels} labels, ids 0..{task.num_labels - 1}; -100 means no label)")
     return y.long()
 
-@_method_of(MultiTaskModel)
-def _forward(self: MultiTaskModel, input_ids=None, attention_mask=None, token_type_ids=None, labels=None,
-             tasks=None, token_embeddings=None) -> MultiTaskOutput:
+@patch
+def forward(self: MultiTaskModel, input_ids=None, attention_mask=None, token_type_ids=None, labels=None,
+            tasks=None, token_embeddings=None) -> MultiTaskOutput:
+    """Logits for the requested `tasks` (all by default) from one backbone pass (none if `token_embeddings` is given);
+    with `labels` also per-task losses (tasks with a label != -100 only) and their weighted sum."""
     names = self.task_names(tasks)
     if token_embeddings is None and input_ids is None: raise ValueError("forward needs input_ids (or precomputed token_embeddings)")
     shape = tuple((input_ids if token_embeddings is None else token_embeddings).shape[:2])
@@ -177,9 +183,6 @@ def _forward(self: MultiTaskModel, input_ids=None, attention_mask=None, token_ty
               for n, y in checked.items()}
     loss = sum(self.tasks[n].loss_weight * l for n, l in losses.items()) if losses else None
     return MultiTaskOutput(logits, losses, loss)
-
-_forward.__doc__ = ("Logits for the requested `tasks` (all by default) from one backbone pass (none if `token_embeddings` "
-                    "is given); with `labels` also per-task losses (tasks with a label != -100 only) and their weighted sum.")
 
 # %% ../nbs/02_multitask.ipynb #cffeb2f2
 def decode_entities(text: str, words: Sequence[tuple[int, int]], tags: Sequence[str],
@@ -214,18 +217,22 @@ def _sequence_prediction(task: Task, probs: torch.Tensor) -> dict:
     return {"label": task.labels[j], "score": float(probs[j]),
             "probabilities": {l: float(p) for l, p in zip(task.labels, probs.tolist())}}
 
-def _token_prediction(task: Task, text: str, word_ids: list, probs: torch.Tensor) -> list[dict]:
+def _token_prediction(task: Task, text: str, word_ids: list, probs: torch.Tensor, truncated: bool = False) -> list[dict]:
     first = {}   # word index -> its first sub-token's position
     for pos, w in enumerate(word_ids):
         if w is not None and w not in first: first[w] = pos
-    words = word_spans(text)
-    kept = sorted(first)  # words that survived truncation (a prefix of the text's words)
+    if not first: return []
+    words, kept = word_spans(text), sorted(first)   # kept: words that have a token (a prefix of the words if truncated)
+    last = kept[-1] if truncated else len(words) - 1
+    # a word without a token of its own (RoBERTa's "'t" covers "'" and "t") joins the word before it
+    spans = [(words[w][0], words[kept[j + 1] - 1 if j + 1 < len(kept) else last][1]) for j, w in enumerate(kept)]
     p, ids = probs[[first[w] for w in kept]].max(-1)
-    return decode_entities(text, [words[w] for w in kept], [task.labels[i] for i in ids.tolist()], p.tolist())
+    return decode_entities(text, spans, [task.labels[i] for i in ids.tolist()], p.tolist())
 
-@_method_of(MultiTaskModel)
-@torch.inference_mode()
-def _predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> list[dict]:
+@patch
+def predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> list[dict]:
+    """Readable predictions, one dict per text (input order): `{task: {label, score, probabilities}}` for sentence
+    tasks, `{task: [{text, label, start, end, score}]}` (character offsets) for token tasks."""
     texts, names = _check_texts(texts), self.task_names(tasks)
     if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
     if not texts: return []
@@ -233,9 +240,8 @@ def _predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> l
     feats = encode_examples([Example(t, {}, f"texts[{i}]") for i, t in enumerate(texts)], tok, [], self.encoder.max_length)
     collate = MultiTaskCollator(tok, [])
     order = sorted(range(len(texts)), key=lambda i: -len(feats[i]["input_ids"]))
-    results, was_training, dev = [None] * len(texts), self.training, self.device
-    self.eval()
-    try:
+    results, dev, limit = [None] * len(texts), self.device, self.encoder.max_length
+    with torch.inference_mode(), eval_mode(self):
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]
             batch = collate([feats[i] for i in idx])
@@ -243,48 +249,157 @@ def _predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> l
             probs = {n: out.logits[n].float().softmax(-1).cpu() for n in names}
             for r, i in enumerate(idx):
                 results[i] = {n: _sequence_prediction(self.tasks[n], probs[n][r]) if self.tasks[n].kind == "sequence"
-                              else _token_prediction(self.tasks[n], texts[i], feats[i]["word_ids"], probs[n][r])
+                              else _token_prediction(self.tasks[n], texts[i], feats[i]["word_ids"], probs[n][r],
+                                                     truncated=len(feats[i]["input_ids"]) >= limit)
                               for n in names}
-    finally:
-        self.train(was_training)
     return results
 
-_predict.__doc__ = ("Readable predictions, one dict per text (input order): `{task: {label, score, probabilities}}` for "
-                    "sentence tasks, `{task: [{text, label, start, end, score}]}` (character offsets) for token tasks.")
-
 # %% ../nbs/02_multitask.ipynb #d06b285b
-MULTITASK_CONFIG, HEADS_WEIGHTS, ENCODER_DIR = "multitask.json", "heads.safetensors", "encoder"
-FORMAT_VERSION = 1
+MODEL_CONFIG, HEADS_WEIGHTS, ENCODER_DIR = "config.json", "heads.safetensors", "encoder"
+LEGACY_CONFIG = "multitask.json"   # format 1 (mtst 0.1 before the Hub layout): still read
+FORMAT, FORMAT_VERSION = "mtst.MultiTaskModel", 2
 
-@_method_of(MultiTaskModel)
-def _save_pretrained(self: MultiTaskModel, path) -> Path:
-    "Write `path/`: `encoder/` (SentenceEncoder.save), `heads.safetensors`, `multitask.json` (tasks + encoder config)."
+@patch
+def config_dict(self: MultiTaskModel) -> dict:
+    "What `config.json` holds: the format, the encoder's config and every task declaration."
+    from mtst import __version__
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "mtst_version": __version__,
+            "encoder": self.encoder.config_dict(), "tasks": [t.to_dict() for t in self.tasks.values()]}
+
+@patch
+def _save_pretrained(self: MultiTaskModel, save_directory) -> None:
+    "`ModelHubMixin`'s hook: `encoder/` (SentenceEncoder.save), `heads.safetensors`, then `config.json`, last."
     from safetensors.torch import save_file
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    (path / MULTITASK_CONFIG).unlink(missing_ok=True)   # the config marks a complete folder: write it last
+    path = Path(save_directory)
+    (path / LEGACY_CONFIG).unlink(missing_ok=True)
     with quiet_progress(): self.encoder.save(path / ENCODER_DIR)
     heads = {f"heads.{k}": v.detach().contiguous().cpu() for k, v in self.heads.state_dict().items()}
     save_file(heads, str(path / HEADS_WEIGHTS), metadata={"format": "pt"})
-    cfg = {"format": "mtst.MultiTaskModel", "format_version": FORMAT_VERSION, "encoder": self.encoder.config_dict(),
-           "tasks": [t.to_dict() for t in self.tasks.values()]}
-    atomic_write_text(path / MULTITASK_CONFIG, json.dumps(cfg, indent=2, ensure_ascii=False))
-    return path
+    atomic_write_text(path / MODEL_CONFIG, json.dumps(self.config_dict(), indent=2, ensure_ascii=False))
 
-@_method_of(MultiTaskModel)
-@classmethod
-def _from_pretrained(cls, path, device=None) -> MultiTaskModel:
-    "Rebuild a model saved with `save_pretrained(path)` from the folder alone (in eval mode)."
-    from safetensors.torch import load_file
+_CARD_MARK = "<!-- generated by mtst's save_pretrained: it rewrites this card; delete this line to keep your edits -->"
+
+@patch
+def save_pretrained(self: MultiTaskModel, path, metrics: dict | None = None, push_to_hub: bool = False, **hub_kwargs):
+    """Write `path/` (see above) with a generated model card listing tasks, labels and `metrics`; returns the
+    folder, or the commit URL with `push_to_hub=True, repo_id=...` (other `hub_kwargs` go to `ModelHubMixin`)."""
     path = Path(path)
-    cfg_file = path / MULTITASK_CONFIG
-    if not cfg_file.exists():
-        raise FileNotFoundError(f"{cfg_file}: not a saved MultiTaskModel (no {MULTITASK_CONFIG}; "
+    card = path / "README.md"
+    if card.is_file() and _CARD_MARK in card.read_text(encoding="utf-8"): card.unlink()   # ours: regenerate it
+    card_kwargs = {"metrics": metrics, **(hub_kwargs.pop("model_card_kwargs", None) or {})}
+    url = ModelHubMixin.save_pretrained(self, path, push_to_hub=push_to_hub, model_card_kwargs=card_kwargs, **hub_kwargs)
+    return url if push_to_hub else path
+
+@patch
+def export_encoder(self: MultiTaskModel, path) -> Path:
+    "Write the shared encoder alone, as a sentence-transformers folder (lesson 01's `SentenceEncoder.save`)."
+    with quiet_progress(): return self.encoder.save(path)
+
+# %% ../nbs/02_multitask.ipynb #fd01077a
+def _flat_metrics(metrics: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in (metrics or {}).items():
+        if isinstance(v, dict): out.update(_flat_metrics(v, f"{prefix}{k}/"))
+        else: out[f"{prefix}{k}"] = v
+    return out
+
+def _is_hub_id(name: str) -> bool:
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+    try: validate_repo_id(str(name)); return not Path(name).exists()
+    except HFValidationError: return False
+
+@patch
+def generate_model_card(self: MultiTaskModel, metrics: dict | None = None, **kwargs):
+    "The model card (`README.md`): YAML metadata, the encoder, each task with its labels, `metrics`, and usage."
+    from huggingface_hub import ModelCard, ModelCardData
+    data = ModelCardData(**self._hub_mixin_info.model_card_data.to_dict())
+    enc = self.encoder
+    if _is_hub_id(enc.model_name): data.base_model = enc.model_name
+    tasks = "\n".join(f"| `{t.name}` | {t.kind} | {t.head} | {t.num_labels} | {', '.join(f'`{l}`' for l in t.labels)} |"
+                      for t in self.tasks.values())
+    flat = _flat_metrics(metrics)
+    shown = "\n".join(f"| {k} | {v:.4g} |" if isinstance(v, (int, float)) else f"| {k} | {v} |" for k, v in flat.items())
+    st_note = ("The `encoder/` folder is a sentence-transformers model: `SentenceTransformer(\"<folder>/encoder\")`."
+               if enc.pooling.mode != "attention" else "The encoder uses attention pooling, which only mtst can run.")
+    return ModelCard(f"""---
+{data.to_yaml()}
+---
+{_CARD_MARK}
+
+# Multi-task model ({", ".join(self.tasks)})
+
+One shared sentence encoder (`{enc.model_name}`, {enc.pooling.mode} pooling, {enc.dim}-dimensional sentence
+embeddings{", L2-normalised" if enc.normalize else ""}) with one small head per task, built with
+[mtst]({self._hub_mixin_info.repo_url}).
+
+## Tasks
+
+| task | kind | head | labels | label names |
+|---|---|---|---|---|
+{tasks}
+
+## Metrics
+
+{"| metric | value |" + chr(10) + "|---|---|" + chr(10) + shown if flat else "No metrics were given when this model was saved."}
+
+## Usage
+
+```python
+from mtst.multitask import MultiTaskModel
+model = MultiTaskModel.from_pretrained("<this folder or hub id>")
+model.predict(["The rewards app crashed when I paid at the Oakridge store."])
+model.export_encoder("encoder-only")   # the shared encoder alone, as a sentence-transformers folder
+```
+
+{st_note}
+""")
+
+# %% ../nbs/02_multitask.ipynb #459118b6
+def is_saved_multitask(path) -> bool:
+    "True if `path` is a folder written by `MultiTaskModel.save_pretrained` (this format or the older `multitask.json`)."
+    path = Path(path)
+    if (path / LEGACY_CONFIG).is_file(): return True
+    try: return json.loads((path / MODEL_CONFIG).read_text(encoding="utf-8")).get("format") == FORMAT
+    except (OSError, ValueError, AttributeError): return False
+
+def _hub_error(name: str, err: Exception) -> OSError:
+    from huggingface_hub import constants
+    why = ("HF_HUB_OFFLINE=1 is set and it is not in the local Hugging Face cache" if constants.HF_HUB_OFFLINE
+           else "the Hugging Face Hub did not return it")
+    return OSError(f"Cannot load MultiTaskModel '{name}': it is not a local folder, and {why}. [{type(err).__name__}]")
+
+@patch(cls_method=True)
+def from_pretrained(cls: MultiTaskModel, path, device=None, *, revision: str | None = None, token=None,
+                    cache_dir=None, force_download: bool = False, local_files_only: bool = False) -> MultiTaskModel:
+    "A model saved with `save_pretrained`, from its folder or a Hugging Face Hub id (downloaded with huggingface_hub), in eval mode."
+    folder = Path(path)
+    if not folder.is_dir():
+        if folder.exists() or not _is_hub_id(str(path)): raise FileNotFoundError(f"{path}: no such folder (and not a Hugging Face Hub id)")
+        from huggingface_hub import snapshot_download
+        try: folder = Path(snapshot_download(repo_id=str(path), revision=revision, token=token, cache_dir=cache_dir,
+                                             force_download=force_download, local_files_only=local_files_only))
+        except OSError as e: raise _hub_error(str(path), e) from None
+    return cls._from_folder(folder, device)
+
+@patch(cls_method=True)
+def _from_pretrained(cls: MultiTaskModel, *, model_id: str, revision=None, cache_dir=None, force_download=False,
+                     local_files_only=False, token=None, device=None, **config) -> MultiTaskModel:
+    "`ModelHubMixin`'s hook, for code that calls it directly: the same as `from_pretrained`."
+    return cls.from_pretrained(model_id, device, revision=revision, token=token, cache_dir=cache_dir,
+                               force_download=force_download, local_files_only=local_files_only)
+
+@patch(cls_method=True)
+def _from_folder(cls: MultiTaskModel, path: Path, device=None) -> MultiTaskModel:
+    "Rebuild a model from a local folder written by `save_pretrained` (in eval mode)."
+    from safetensors.torch import load_file
+    cfg_file = path / (LEGACY_CONFIG if (path / LEGACY_CONFIG).is_file() else MODEL_CONFIG)
+    if not is_saved_multitask(path):
+        raise FileNotFoundError(f"{path / MODEL_CONFIG}: not a saved MultiTaskModel (no config.json with format {FORMAT!r}; "
                                 f"write one with model.save_pretrained(dir))")
     cfg = json.loads(cfg_file.read_text(encoding="utf-8"))
-    if cfg.get("format") != "mtst.MultiTaskModel" or cfg.get("format_version", 0) > FORMAT_VERSION:
+    if cfg.get("format") != FORMAT or cfg.get("format_version", 0) > FORMAT_VERSION:
         raise ValueError(f"{cfg_file}: format {cfg.get('format')!r} version {cfg.get('format_version')!r} "
-                         f"is not one this mtst can read (mtst.MultiTaskModel <= {FORMAT_VERSION})")
+                         f"is not one this mtst can read ({FORMAT} <= {FORMAT_VERSION})")
     with quiet_progress(): encoder = SentenceEncoder.load(path / ENCODER_DIR)
     model = cls(encoder, [Task.from_dict(d) for d in cfg["tasks"]])
     state = load_file(str(path / HEADS_WEIGHTS))

@@ -81,3 +81,33 @@ def test_record_writes_only_when_asked(tmp_path, monkeypatch):
     monkeypatch.setenv("MTST_NOTEBOOK", "nb")
     core.record("y", 2, unit="s")
     assert '"key": "y"' in (tmp_path / "results.jsonl").read_text()
+
+
+def test_eval_mode_restores_each_module_own_mode():
+    from torch import nn
+    net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5), nn.Sequential(nn.Dropout(0.1))).train()
+    net[2].eval()                                               # the user's choice inside a training model
+    before = [m.training for m in net.modules()]
+    with core.eval_mode(net):
+        assert not any(m.training for m in net.modules())
+    assert [m.training for m in net.modules()] == before
+    with pytest.raises(RuntimeError, match="boom"):            # restored on errors too
+        with core.eval_mode(net): raise RuntimeError("boom")
+    assert [m.training for m in net.modules()] == before
+
+
+def test_align_tokens_to_words():
+    spans = [(0, 3), (4, 7), (7, 8), (8, 9), (10, 12)]           # "Zoë don ' t ok" as in "Zoë don't ok"
+    # special (0, 0); a token spanning two words belongs to the first; a whitespace-only token to none
+    offsets = [(0, 0), (0, 1), (1, 3), (3, 4), (4, 7), (7, 9), (9, 10), (10, 12), (0, 0)]
+    assert core.align_tokens_to_words(offsets, spans) == [None, 0, 0, None, 1, 2, None, 4, None]
+    assert core.align_tokens_to_words([], spans) == [] and core.align_tokens_to_words([(0, 2)], []) == [None]
+
+
+def test_decoder_only_config_refused():
+    from transformers import BertConfig, GPT2Config, LlamaConfig, RobertaConfig
+    for cfg in (BertConfig(), RobertaConfig()): core.check_encoder_only(cfg, "x")
+    for cfg, kind in ((GPT2Config(), "gpt2"), (LlamaConfig(), "llama")):
+        with pytest.raises(ValueError, match=f"'my-model' is a decoder-only model \\(model_type '{kind}'\\)"):
+            core.check_encoder_only(cfg, "my-model")
+    with pytest.raises(ValueError, match="decoder-only"): core.check_encoder_only(BertConfig(is_decoder=True))

@@ -27,6 +27,13 @@ def st_model(enc):
     return SentenceTransformer(enc.spec.source, device="cpu")
 
 
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    "A tiny random BERT folder (tests/tiny_models.py): the save format does not depend on the backbone's size."
+    import tiny_models
+    return str(tiny_models.build("bert-uncased", tmp_path_factory.mktemp("tiny") / "bert"))
+
+
 def _st(path):
     from sentence_transformers import SentenceTransformer
     with warnings.catch_warnings():
@@ -179,50 +186,101 @@ def test_forward_and_gradients(enc):
     torch.testing.assert_close(enc.embed_tokens(b["input_ids"], b["attention_mask"]), out["token_embeddings"])
 
 
-# ---------- save / load / export ----------
+# ---------- save / load: one format, read by sentence-transformers too ----------
 
-def test_save_load_round_trip(tmp_path):
+def test_save_load_round_trip(tiny, tmp_path):
     torch.manual_seed(0)
-    enc = SentenceEncoder(pooling="attention", projection=32, projection_type="mlp", normalize=False)
+    enc = SentenceEncoder(tiny, pooling="attention", projection=32, projection_type="mlp", normalize=False)
     torch.nn.init.normal_(enc.pooling.query)
     assert enc.dim == 32
     enc.save(tmp_path)
     files = {p.name for p in tmp_path.iterdir()}
-    assert {"config.json", "model.safetensors", "mtst_encoder.json", "mtst_head.safetensors"} <= files
+    assert {"config.json", "model.safetensors", "mtst_encoder.json", "mtst_head.safetensors", "modules.json",
+            "sentence_bert_config.json"} <= files
     assert not any(f.endswith((".bin", ".pt", ".pkl", ".pth")) for f in files)
     back = SentenceEncoder.load(tmp_path)
     assert back.config_dict() == enc.config_dict() and back.dim == 32
     np.testing.assert_array_equal(back.encode(SENTS), enc.encode(SENTS))
+    again = SentenceEncoder(str(tmp_path))                         # the constructor reads the folder too
+    np.testing.assert_array_equal(again.encode(SENTS), enc.encode(SENTS))
+    with pytest.raises(ValueError, match="saved with projection=32, got projection=8"): SentenceEncoder(str(tmp_path), projection=8)
 
 
 def test_load_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="mtst_encoder.json"): SentenceEncoder.load(tmp_path)
 
 
-def test_export_default_to_sentence_transformers(enc, tmp_path):
-    enc.to_sentence_transformers(tmp_path)
+def test_save_default_is_the_sentence_transformers_layout(enc, tmp_path):
+    enc.save(tmp_path)
     mods = [m["type"].split(".")[-1] for m in json.loads((tmp_path / "modules.json").read_text())]
     assert mods == ["Transformer", "Pooling", "Normalize"]
     st = _st(tmp_path)
     assert st.max_seq_length == 256
     np.testing.assert_allclose(st.encode(SENTS), enc.encode(SENTS), atol=1e-6)
+    assert enc.to_sentence_transformers(tmp_path / "alias") == tmp_path / "alias"   # the old name writes the same format
+    assert (tmp_path / "alias" / "modules.json").read_text() == (tmp_path / "modules.json").read_text()
 
 
-@pytest.mark.parametrize("kw", [dict(pooling="cls", normalize=False, projection=16),
-                                dict(pooling="weighted_mean", projection=16, projection_type="mlp"),
-                                dict(pooling="max", normalize=False)])
-def test_export_variants(kw, tmp_path):
+_NO_PROJ, _LINEAR, _MLP = dict(), dict(projection=16), dict(projection=16, projection_type="mlp")
+
+@pytest.mark.parametrize("pooling, kw, normalize", [(p, kw, n) for p in ("mean", "cls", "max", "weighted_mean")
+                                                    for kw, n in ((_NO_PROJ, True), (_MLP, False))]
+                         + [("cls", _LINEAR, True), ("max", _LINEAR, False), ("mean", _NO_PROJ, False), ("weighted_mean", _MLP, True)])
+def test_sentence_transformers_round_trip(tiny, pooling, kw, normalize, tmp_path):
     torch.manual_seed(0)
-    enc = SentenceEncoder(**kw)
-    enc.to_sentence_transformers(tmp_path)
-    np.testing.assert_allclose(_st(tmp_path).encode(SENTS), enc.encode(SENTS), atol=1e-5)
+    enc = SentenceEncoder(tiny, pooling=pooling, normalize=normalize, **kw)
+    enc.save(tmp_path)
+    st, back = _st(tmp_path), SentenceEncoder.load(tmp_path)
+    assert back.config_dict() == enc.config_dict()
+    assert np.abs(st.encode(SENTS, batch_size=1) - back.encode(SENTS, batch_size=1)).max() <= 1e-6   # sentence by sentence
+    theirs, ours = st.encode(SENTS), back.encode(SENTS)
+    # in a batch, row order changes float32 rounding, and a 16-d LayerNorm without L2 norm amplifies it
+    assert (np.abs(theirs - ours) / np.maximum(1, np.abs(theirs))).max() <= (1e-6 if normalize else 1e-5)
+    np.testing.assert_array_equal(ours, enc.encode(SENTS))
 
 
-def test_export_attention_pooling_refused_before_writing(tmp_path):
-    enc = SentenceEncoder(pooling="attention")
-    target = tmp_path / "out"
-    with pytest.raises(ValueError, match="no sentence-transformers equivalent"): enc.to_sentence_transformers(target)
-    assert not target.exists()
+def test_attention_pooling_fails_loudly_in_sentence_transformers(tiny, tmp_path):
+    from sentence_transformers import SentenceTransformer
+    enc = SentenceEncoder(tiny, pooling="attention")
+    enc.save(tmp_path)
+    with pytest.raises(ValueError, match="not part of Sentence Transformers"): SentenceTransformer(str(tmp_path), device="cpu")
+    with pytest.raises(ValueError, match=r"uses attention pooling .*SentenceEncoder\.load"):
+        SentenceTransformer(str(tmp_path), device="cpu", trust_remote_code=True)
+
+
+def test_resave_removes_stale_modules(tiny, tmp_path):
+    SentenceEncoder(tiny, projection=16, projection_type="mlp").save(tmp_path)
+    enc = SentenceEncoder(tiny, normalize=False)
+    enc.save(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["1_Pooling"]
+    assert not (tmp_path / "mtst_head.safetensors").exists()
+    np.testing.assert_allclose(_st(tmp_path).encode(SENTS), enc.encode(SENTS), atol=1e-6)
+
+
+def test_plain_sentence_transformers_folder(tiny, tmp_path):
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.models import Normalize, Pooling as STPooling, Transformer
+    tr = Transformer(tiny, max_seq_length=64)
+    st = SentenceTransformer(modules=[tr, STPooling(32, pooling_mode="cls")], device="cpu")
+    st.save(str(tmp_path / "cls"))
+    cls = SentenceEncoder(str(tmp_path / "cls"))                   # no mtst config: its modules.json decides
+    assert (cls.pooling.mode, cls.normalize, cls.max_length) == ("cls", False, 64)
+    np.testing.assert_allclose(st.encode(SENTS), cls.encode(SENTS), atol=1e-6)
+    SentenceTransformer(modules=[tr, STPooling(32), Normalize(), Normalize()]).save(str(tmp_path / "odd"))
+    mods = json.loads((tmp_path / "odd" / "modules.json").read_text())
+    mods[2]["type"] = "sentence_transformers.models.Dropout"
+    (tmp_path / "odd" / "modules.json").write_text(json.dumps(mods))
+    with pytest.raises(ValueError, match="Dropout.*has no mtst equivalent"): SentenceEncoder(str(tmp_path / "odd"))
+
+
+def test_encode_restores_each_module_mode(enc):
+    enc.train()
+    enc.backbone.embeddings.dropout.eval()                          # the user's choice survives encode
+    try:
+        enc.encode(SENTS[:2])
+        assert enc.training and enc.backbone.encoder.layer[0].attention.output.dropout.training
+        assert not enc.backbone.embeddings.dropout.training
+    finally: enc.eval()
 
 
 # ---------- bf16 ----------

@@ -8,8 +8,8 @@ import torch
 
 from mtst.data import MultiTaskCollator, Task, bio_to_spans, encode_examples, load_shipped, shipped_tasks, word_spans, words_of
 from mtst.encoder import SentenceEncoder
-from mtst.multitask import (HEADS_WEIGHTS, MULTITASK_CONFIG, MultiTaskModel, MultiTaskOutput, TensorMemory,
-                            decode_entities)
+from mtst.multitask import (HEADS_WEIGHTS, LEGACY_CONFIG, MODEL_CONFIG, MultiTaskModel, MultiTaskOutput, TensorMemory,
+                            decode_entities, is_saved_multitask)
 
 TOPIC, SENTIMENT, NER = shipped_tasks()
 TEXT = "Zoë paid 12 € at Café Münster"
@@ -213,7 +213,7 @@ def test_save_load_round_trip(model, batch, tmp_path):
     path = model.save_pretrained(tmp_path / "m")
     files = [p for p in path.rglob("*") if p.is_file()]
     assert not [p for p in files if p.suffix in (".bin", ".pt", ".pkl", ".pickle", ".pth")]   # no pickle
-    cfg = json.loads((path / MULTITASK_CONFIG).read_text())
+    cfg = json.loads((path / MODEL_CONFIG).read_text())
     assert [t["name"] for t in cfg["tasks"]] == ["topic", "sentiment", "ner"]
     real = socket.socket.connect
     def refuse(*a, **k): raise OSError("network disabled in this test")
@@ -234,11 +234,73 @@ def test_save_load_variants_and_errors(encoder, tmp_path):
     assert loaded.tasks == m.tasks
     for k, v in m.heads.state_dict().items(): assert torch.equal(v, loaded.heads.state_dict()[k])
     with pytest.raises(FileNotFoundError, match="not a saved MultiTaskModel"): MultiTaskModel.from_pretrained(tmp_path)
-    cfg = json.loads((path / MULTITASK_CONFIG).read_text())
+    cfg = json.loads((path / MODEL_CONFIG).read_text())
     cfg["tasks"][1]["labels"] = ["x", "y"]   # heads no longer fit the declaration
-    (path / MULTITASK_CONFIG).write_text(json.dumps(cfg))
+    (path / MODEL_CONFIG).write_text(json.dumps(cfg))
     with pytest.raises(ValueError, match=HEADS_WEIGHTS):
         MultiTaskModel.from_pretrained(path)
+
+
+def test_hub_layout_model_card_and_resave(model, tmp_path):
+    path = model.save_pretrained(tmp_path / "m", metrics={"topic": {"accuracy": 0.75}, "ner/f1": 0.5})
+    assert {p.name for p in path.iterdir()} == {"README.md", "config.json", "encoder", "heads.safetensors"}
+    assert is_saved_multitask(path) and not is_saved_multitask(path / "encoder") and not is_saved_multitask(tmp_path)
+    card = (path / "README.md").read_text()
+    assert card.startswith("---\n") and "library_name: mtst" in card and "base_model: sentence-transformers/all-MiniLM-L6-v2" in card
+    assert "| `ner` | token | linear | 15 |" in card and "`B-PERSON`" in card and "| `topic` | sequence | linear | 7 |" in card
+    assert "| topic/accuracy | 0.75 |" in card and "| ner/f1 | 0.5 |" in card
+    model.save_pretrained(path)                                     # our own card is rewritten: no stale metrics
+    assert "topic/accuracy" not in (path / "README.md").read_text()
+    (path / "README.md").write_text("# my own card\n")             # a hand-written card is kept
+    model.save_pretrained(path, metrics={"a": 1})
+    assert (path / "README.md").read_text() == "# my own card\n"
+
+
+def test_export_encoder_is_a_sentence_transformers_model(model, tmp_path):
+    import warnings
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+    loaded = MultiTaskModel.from_pretrained(model.save_pretrained(tmp_path / "m"))
+    out = loaded.export_encoder(tmp_path / "enc")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        st = SentenceTransformer(str(out), device="cpu")
+    sents = [TEXT, "The app crashed when I redeemed a voucher."]
+    assert np.abs(st.encode(sents) - model.encoder.encode(sents)).max() <= 1e-6
+    assert SentenceEncoder.load(out).config_dict() == model.encoder.config_dict()
+
+
+def test_legacy_multitask_json_folder_still_loads(model, batch, tmp_path):
+    path = model.save_pretrained(tmp_path / "old")
+    (path / MODEL_CONFIG).rename(path / LEGACY_CONFIG)              # the 0.1 layout: multitask.json, format_version 1
+    cfg = json.loads((path / LEGACY_CONFIG).read_text()); cfg["format_version"] = 1
+    (path / LEGACY_CONFIG).write_text(json.dumps(cfg))
+    loaded = MultiTaskModel.from_pretrained(path)
+    a, b = run(model, batch).logits, run(loaded, batch).logits
+    assert all(torch.equal(a[n], b[n]) for n in a)
+
+
+def test_hub_id_goes_through_huggingface_hub_offline(tmp_path):
+    import os, subprocess, sys, time
+    probe = ("from mtst.multitask import MultiTaskModel\n"
+             "try: MultiTaskModel.from_pretrained('mtst-course/no-such-model')\n"
+             "except OSError as e: print(type(e).__name__, e)\n")
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", probe], env={**os.environ, "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path)},
+                       capture_output=True, text=True, timeout=120)
+    lines = r.stdout.strip().splitlines()
+    assert len(lines) == 1 and "Cannot load MultiTaskModel 'mtst-course/no-such-model'" in lines[0] and "HF_HUB_OFFLINE=1" in lines[0], r
+    assert time.perf_counter() - t0 < 60
+    with pytest.raises(FileNotFoundError, match="no such folder"): MultiTaskModel.from_pretrained(tmp_path / "missing" / "dir")
+
+
+def test_predict_restores_each_module_mode(model):
+    model.train()
+    model.encoder.backbone.embeddings.dropout.eval()                # the user's choice
+    try:
+        model.predict([TEXT])
+        assert model.training and model.heads.training and not model.encoder.backbone.embeddings.dropout.training
+    finally: model.eval()
 
 
 # ---- bad declarations and inputs ----

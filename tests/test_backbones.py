@@ -1,0 +1,105 @@
+"""Every common encoder family, on tiny random models built offline (tests/tiny_models.py): WordPiece (BERT
+uncased and cased, DistilBERT), byte-level BPE (RoBERTa), SentencePiece/Unigram (XLM-R, DeBERTa-v2/v3 style).
+Checks: token-to-word alignment on tricky words, the ids a token task is fed vs the raw text's, save -> load ->
+predict, the encoder through sentence-transformers, and the refusal of a decoder-only backbone."""
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import tiny_models as tm
+from mtst.core import align_tokens_to_words, load_backbone, load_tokenizer
+from mtst.data import Example, Span, Task, encode_examples, word_spans
+from mtst.encoder import SentenceEncoder
+from mtst.multitask import MultiTaskModel
+
+WORDPIECE = ("bert-uncased", "bert-cased", "distilbert")
+NER = Task.for_entities("ner", ["PERSON", "MONEY", "STORE"])
+TOPIC = Task("topic", "sequence", ("app", "store"))
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiny")
+    return {f: str(tm.build(f, root / f)) for f in tm.FAMILIES}
+
+
+def _labelled(text=tm.TRICKY):
+    "The tricky sentence with entities on an accented word, a money amount and a store name ending in 's."
+    spans = [Span(0, 3, "PERSON"), Span(9, 12, "MONEY"), Span(text.index("Macy"), text.index("Macy") + 6, "STORE")]
+    return Example(text, {"ner": spans, "topic": "store"}, "tricky")
+
+
+@pytest.mark.parametrize("family", tm.FAMILIES)
+def test_tokens_map_to_the_right_words(folders, family):
+    tok = load_tokenizer(folders[family])
+    text, spans = tm.TRICKY, word_spans(tm.TRICKY)
+    enc = tok(text, return_offsets_mapping=True)
+    wids = align_tokens_to_words(enc["offset_mapping"], spans)
+    assert wids[0] is None and wids[-1] is None                      # special tokens
+    assert [w for w in wids if w is not None] == sorted(w for w in wids if w is not None)
+    for (s, e), w in zip(enc["offset_mapping"], wids):                # each token lies in (or starts) its word
+        if w is not None: assert spans[w][0] <= max(s, spans[w][0]) < spans[w][1]
+    words = [text[s:e] for s, e in spans]
+    own = {words[w] for w in wids if w is not None}
+    for word in ("Zoë", "18th", "don", "❤️", "🎉", "Café", "Münster", "naïve", "Macy"):
+        assert word in own, (family, word)
+    # a word without a token of its own is inside a token that started in the word before (RoBERTa's "'t")
+    missing = [i for i in range(len(spans)) if i not in wids]
+    assert all(i - 1 in wids and spans[i - 1][1] == spans[i][0] for i in missing), [words[i] for i in missing]
+    if family in WORDPIECE:
+        assert missing == [] and wids == enc.word_ids()               # WordPiece: the tokenizer's own word split
+
+
+@pytest.mark.parametrize("family", tm.FAMILIES)
+def test_token_task_ids_equal_raw_text_ids(folders, family):
+    tok = load_tokenizer(folders[family])
+    ex = _labelled()
+    feat = encode_examples([ex], tok, [NER])[0]
+    assert feat["input_ids"] == tok(ex.text)["input_ids"]
+    enc = SentenceEncoder(folders[family])
+    ids = enc.tokenizer(ex.text, truncation=True, max_length=enc.max_length)["input_ids"]
+    assert feat["input_ids"] == ids                                   # what encode() feeds the backbone
+
+
+@pytest.mark.parametrize("family", tm.FAMILIES)
+def test_entity_labels_sit_on_the_first_token_of_their_words(folders, family):
+    from mtst.data import spans_to_bio
+    tok = load_tokenizer(folders[family])
+    ex = _labelled()
+    feat = encode_examples([ex], tok, [NER])[0]
+    wids, labels = feat["word_ids"], feat["labels"]["ner"]
+    gold = spans_to_bio(ex.text, ex.labels["ner"])                   # one tag per word
+    firsts = [i for i, w in enumerate(wids) if w is not None and (i == 0 or wids[i - 1] != w)]
+    assert [i for i, y in enumerate(labels) if y != -100] == firsts   # first sub-token of each word, -100 elsewhere
+    assert [NER.labels[labels[i]] for i in firsts] == [gold[wids[i]] for i in firsts]
+    words = [ex.text[s:e] for s, e in word_spans(ex.text)]
+    tagged = {words[wids[i]]: NER.labels[labels[i]] for i in firsts}
+    assert (tagged["Zoë"], tagged["40"], tagged["Macy"]) == ("B-PERSON", "I-MONEY", "B-STORE"), (family, tagged)
+
+
+@pytest.mark.parametrize("family", tm.FAMILIES)
+def test_save_load_predict_and_sentence_transformers(folders, family, tmp_path):
+    from sentence_transformers import SentenceTransformer
+    torch.manual_seed(0)
+    model = MultiTaskModel(SentenceEncoder(folders[family], pooling="max", projection=8), [TOPIC, NER])
+    with torch.no_grad():
+        model.heads["ner"].classifier[-1].bias[NER.label2id["B-STORE"]] = 50.0   # make predictions definite
+    texts = [tm.TRICKY, "Maria paid at Macy's"]
+    before = model.predict(texts)
+    for t, p in zip(texts, before):                                 # every word is inside an entity, offsets exact
+        assert all(t[e["start"]:e["end"]] == e["text"] for e in p["ner"])
+        covered = {i for e in p["ner"] for i in range(e["start"], e["end"])}
+        assert all(set(range(s, e)) <= covered for s, e in word_spans(t))
+    loaded = MultiTaskModel.from_pretrained(model.save_pretrained(tmp_path / "m"))
+    assert loaded.predict(texts) == before
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        st = SentenceTransformer(str(loaded.export_encoder(tmp_path / "enc")), device="cpu")
+    assert np.abs(st.encode(texts, batch_size=1) - model.encoder.encode(texts, batch_size=1)).max() <= 1e-6
+
+
+def test_decoder_only_backbone_is_refused(tmp_path):
+    folder = tm.build("gpt2", tmp_path / "gpt2")
+    with pytest.raises(ValueError, match=r"decoder-only model \(model_type 'gpt2'\)"): load_backbone(str(folder))

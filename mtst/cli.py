@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+import warnings
 from dataclasses import fields
 from pathlib import Path
 
 import yaml
 
+from .core import MtstError
+
 # %% auto #0
-__all__ = ['FORMATS', 'TOP_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'ConfigError', 'set_override', 'load_config', 'config_tasks',
-           'check_task_data', 'read_split', 'build_model', 'load_run', 'cmd_train', 'cmd_evaluate', 'format_prediction',
-           'cmd_predict', 'cmd_encode', 'make_parser', 'main']
+__all__ = ['FORMATS', 'TOP_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'USAGE_ERROR', 'RUN_FAILED', 'ConfigError', 'read_yaml',
+           'set_override', 'load_config', 'config_tasks', 'check_task_data', 'read_split', 'build_model',
+           'load_model_folder', 'load_run', 'check_backbone', 'check_output_dir', 'check_resume', 'cmd_train',
+           'cmd_evaluate', 'format_prediction', 'cmd_predict', 'load_encoder', 'cmd_encode', 'make_parser',
+           'error_line', 'main']
 
 # %% ../nbs/05_cli.ipynb #4b008d4a
 FORMATS = ("jsonl", "conll", "csv", "tsv")
@@ -29,8 +35,46 @@ TASK_KEYS = {"name": str, "kind": str, "format": str, "train": str, "validation"
              "dropout": (int, float)}
 REQUIRED_TASK_KEYS = ("name", "kind", "format", "train")
 
-class ConfigError(ValueError):
-    "A problem in a config file; the message names the file and the key."
+class ConfigError(MtstError, ValueError):
+    "A problem in a config file, a command-line argument or an input file; the message names the file and the key."
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    "YAML's safe loader, but a key given twice in one mapping is an error (plain YAML keeps the last one silently)."
+
+def _unique_mapping(loader, node, deep=False):
+    seen = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            raise ConfigError(f"{loader.name}:{line}: duplicate key {key!r} (first given on line {seen[key]}); keep only one")
+        seen[key] = line
+    return loader.construct_mapping(node, deep=deep)
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+def _yaml_error(src: str, e: yaml.YAMLError) -> ConfigError:
+    mark = getattr(e, "problem_mark", None)
+    where = f"{src}:{mark.line + 1}" if mark is not None else src
+    what = " ".join(str(getattr(e, "problem", None) or e).split())
+    return ConfigError(f"{where}: not valid YAML ({what}); fix the syntax there")
+
+def read_yaml(path: str | Path):
+    "Parse a YAML file strictly: ConfigError naming file and line for unreadable files, bad UTF-8, bad YAML, duplicate keys."
+    path = Path(path)
+    if not path.exists(): raise ConfigError(f"{path}: config file not found; check the path")
+    if path.is_dir(): raise ConfigError(f"{path}: is a folder, not a config file; give the YAML file")
+    try: raw = path.read_bytes()
+    except OSError as e: raise ConfigError(f"{path}: cannot read it ({e.strerror}); check its permissions") from None
+    try: text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 text (byte {raw[e.start]:#04x}); save the file as UTF-8") from None
+    loader = _UniqueKeyLoader(text)
+    loader.name = str(path)
+    try: return loader.get_single_data()
+    except yaml.YAMLError as e: raise _yaml_error(str(path), e) from None
+    finally: loader.dispose()
 
 def _kind_name(t) -> str:
     t = t if isinstance(t, tuple) else (t,)
@@ -65,7 +109,9 @@ def set_override(cfg: dict, assignment: str) -> dict:
     key, raw = assignment.split("=", 1)
     key = key.strip()
     try: value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError as e: raise ConfigError(f"--set {assignment!r}: the value is not valid YAML: {e}") from None
+    except yaml.YAMLError as e:
+        what = " ".join(str(getattr(e, "problem", None) or e).split())
+        raise ConfigError(f"--set {assignment!r}: the value is not valid YAML ({what}); quote it or fix it") from None
     parts, node = key.split("."), cfg
     if not all(parts): raise ConfigError(f"--set {assignment!r}: empty key part in {key!r}")
     for i, p in enumerate(parts):
@@ -86,9 +132,7 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
     """Read and validate a YAML run config; apply `key=value` overrides first. Returns a plain dict with
     absolute file paths and every default filled in. Raises ConfigError naming the file and key."""
     path = Path(path)
-    if not path.exists(): raise ConfigError(f"{path}: config file not found")
-    try: cfg = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e: raise ConfigError(f"{path}: not valid YAML: {e}") from None
+    cfg = read_yaml(path)
     if not isinstance(cfg, dict): raise ConfigError(f"{path}: the config must be a mapping with keys {sorted(TOP_KEYS)}")
     for o in overrides: set_override(cfg, o)
     src, base = str(path), path.resolve().parent
@@ -104,6 +148,9 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
            "tasks": [], "training": {}, "config_file": str(path.resolve())}
     if Path(out["backbone"]).expanduser().is_absolute() or out["backbone"].startswith("."):
         out["backbone"] = str((base / out["backbone"]).resolve())
+    from mtst.encoder import POOLING_MODES
+    if out["pooling"] not in POOLING_MODES:
+        raise ConfigError(f"{src}: pooling: {out['pooling']!r} is not one of {list(POOLING_MODES)}")
     names = set()
     for i, t in enumerate(cfg["tasks"]):
         where = f"tasks[{i}]"
@@ -124,6 +171,16 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
             raise ConfigError(f"{src}: {where}: a token task needs format jsonl (spans) or conll, not {t['format']}")
         if "head" in t and t["head"] not in ("linear", "mlp", "cls"):
             raise ConfigError(f"{src}: {where}.head: {t['head']!r} is not one of ['linear', 'mlp', 'cls']")
+        if t["kind"] == "token" and t.get("head") == "cls":
+            raise ConfigError(f"{src}: {where}.head: 'cls' pools the first token, for sentence tasks; a token task takes 'linear' or 'mlp'")
+        if t["kind"] == "token" and t.get("pooling") is not None:
+            raise ConfigError(f"{src}: {where}.pooling: a token task labels every word and has no pooling; remove the key")
+        if t.get("pooling") is not None and t["pooling"] not in POOLING_MODES:
+            raise ConfigError(f"{src}: {where}.pooling: {t['pooling']!r} is not one of {list(POOLING_MODES)}")
+        if "loss_weight" in t and not (math.isfinite(t["loss_weight"]) and t["loss_weight"] >= 0):
+            raise ConfigError(f"{src}: {where}.loss_weight must be a finite number >= 0, got {t['loss_weight']!r}")
+        if "dropout" in t and not 0 <= t["dropout"] < 1:
+            raise ConfigError(f"{src}: {where}.dropout must be in [0, 1), got {t['dropout']!r}")
         task = {"text_column": "text", "label_column": t["name"], "span_column": "entities", "labels": None,
                 "validation": None, "test": None, **t}
         for split in ("train", "validation", "test"):
@@ -225,13 +282,35 @@ def build_model(cfg: dict, tasks: list):
     enc = SentenceEncoder(cfg["backbone"], pooling=cfg["pooling"], normalize=cfg["normalize"], max_length=cfg["max_length"])
     return MultiTaskModel(enc, tasks)
 
+def _oneline(e: BaseException) -> str: return " ".join(str(e).split()) or type(e).__name__
+
+def _read_json(f: Path) -> dict:
+    "A JSON file mtst wrote; ConfigError naming the file (and line) if it cannot be read."
+    try: return json.loads(f.read_text(encoding="utf-8"))
+    except UnicodeDecodeError: raise ConfigError(f"{f}: not UTF-8 text; the file is damaged: restore it or train again") from None
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{f}:{e.lineno}: not valid JSON ({e.msg}); the file is damaged: restore it or train again") from None
+    except OSError as e: raise ConfigError(f"{f}: cannot read it ({e.strerror}); check its permissions") from None
+
+def load_model_folder(folder: str | Path):
+    "`MultiTaskModel.from_pretrained(folder)`; any failure becomes one ConfigError naming the folder."
+    from mtst.multitask import MultiTaskModel
+    try: return MultiTaskModel.from_pretrained(folder)
+    except MemoryError: raise
+    except Exception as e:   # damaged weights (SafetensorError), bad JSON, wrong shapes, missing files...
+        raise ConfigError(f"{folder}: cannot load the model ({type(e).__name__}: {_oneline(e)}); "
+                          f"the folder is damaged or incomplete: restore it or train again") from e
+
 def load_run(run_dir: str | Path):
     "`(model, cfg)` of a finished `mtst train` run folder."
-    from mtst.multitask import MultiTaskModel
     run = Path(run_dir)
-    if not (run / "model").is_dir(): raise FileNotFoundError(f"{run}: no trained model here (expected {run / 'model'}/)")
-    cfg = json.loads((run / "config.json").read_text(encoding="utf-8")) if (run / "config.json").exists() else None
-    return MultiTaskModel.from_pretrained(run / "model"), cfg
+    if not run.is_dir():
+        raise ConfigError(f"{run}: {'is a file' if run.exists() else 'no such folder'}; give the output_dir of a `mtst train` run")
+    if not (run / "model").is_dir():
+        raise ConfigError(f"{run}: no trained model here (no model/ folder: it is written when training ends); "
+                          f"finish the run with `mtst train CONFIG --resume`, or give another folder")
+    cfg = _read_json(run / "config.json") if (run / "config.json").exists() else None
+    return load_model_folder(run / "model"), cfg
 
 def _metrics_table(metrics: dict) -> str:
     "One line per task: its metrics and the number of examples scored."
@@ -240,27 +319,94 @@ def _metrics_table(metrics: dict) -> str:
     return "\n".join(f"  {t:<{w}}  " + "  ".join(f"{k} {v:.4f}" for k, v in m.items() if k != "n") + f"  (n={m.get('n')})"
                      for t, m in rows)
 
+_ROBERTA_LIKE = {"roberta", "xlm-roberta", "xlm-roberta-xl", "camembert", "longformer", "mpnet", "data2vec-text",
+                 "roberta-prelayernorm", "xmod", "ibert"}   # their positions start after the padding index
+
+def check_backbone(cfg: dict):
+    """Load the backbone's config only (no weights): ConfigError if it cannot be found, is decoder-only, or has fewer
+    positions than `max_length`. Returns the transformers config."""
+    from transformers import AutoConfig
+    from mtst.core import BackboneUnavailable, check_offline_cache, resolve_backbone
+    src, name = cfg["config_file"], cfg["backbone"]
+    try:
+        spec = resolve_backbone(name)
+        check_offline_cache(spec)
+        bc = AutoConfig.from_pretrained(spec.source, trust_remote_code=False)
+    except BackboneUnavailable as e: raise ConfigError(f"{src}: backbone: {_oneline(e)}") from None
+    except (OSError, ValueError) as e:   # not found, not a valid hub id (HFValidationError), unknown model type
+        raise ConfigError(f"{src}: backbone: cannot load the config of {name!r} ({type(e).__name__}: {_oneline(e)}); "
+                          f"give a local model folder or a Hugging Face model id") from None
+    try:
+        from mtst.core import check_encoder_only
+        check_encoder_only(bc, name)
+    except ImportError: pass
+    except ValueError as e: raise ConfigError(f"{src}: backbone: {_oneline(e)}") from None
+    limit = getattr(bc, "max_position_embeddings", None)
+    if limit and getattr(bc, "model_type", "") in _ROBERTA_LIKE: limit -= (getattr(bc, "pad_token_id", None) or 1) + 1
+    if limit and cfg["max_length"] and cfg["max_length"] > limit:
+        raise ConfigError(f"{src}: max_length: {cfg['max_length']} is more than the {limit} positions of backbone {name!r}; "
+                          f"set max_length <= {limit}")
+    return bc
+
+def check_output_dir(out: Path) -> None:
+    "ConfigError unless `out` is (or can be made as) a writable folder."
+    if out.exists() and not out.is_dir(): raise ConfigError(f"output_dir {out}: is a file, not a folder; choose another output_dir")
+    p = out
+    while not p.exists() and p != p.parent: p = p.parent
+    if not p.is_dir(): raise ConfigError(f"output_dir {out}: {p} is a file, so the folder cannot be made; choose another output_dir")
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise ConfigError(f"output_dir {out}: {p} is not writable; choose another output_dir or fix its permissions")
+
+def check_resume(out: Path, tc, tasks: list, resume: bool):
+    "The checkpoint a run in `out` would resume: ConfigError if `resume` and there is none, ResumeError if it does not fit."
+    from mtst.training import CheckpointError, latest_checkpoint, read_checkpoint_state, resume_differences
+    if not resume:   # a fresh run: an earlier run's checkpoint (even a damaged one) is only worth a warning
+        try: ck = latest_checkpoint(out / "checkpoints"); what = ck.name if ck else None
+        except CheckpointError: what = "a damaged one"
+        if what: warnings.warn(f"output_dir {out} holds a checkpoint of an earlier run ({what}); this run starts "
+                               f"over and replaces it (add --resume to continue that run instead)", stacklevel=2)
+        return None
+    ck = latest_checkpoint(out / "checkpoints")
+    if ck is None:
+        raise ConfigError(f"--resume: nothing to resume in {out / 'checkpoints'} (no checkpoint); run without --resume to start training")
+    resume_differences(read_checkpoint_state(ck), tc, {"tasks": [t.to_dict() for t in tasks]}, ck, raise_=True)
+    return ck
+
+class _WriteRunConfig:
+    "Trainer callback: write the run's config.json when training really starts (rank 0), atomically."
+    def __init__(self, cfg: dict): self.cfg = cfg
+    def on_train_begin(self, trainer):
+        from mtst.core import atomic_write_text
+        if trainer.is_main: atomic_write_text(Path(self.cfg["output_dir"]) / "config.json", json.dumps(self.cfg, indent=1))
+
 def cmd_train(a) -> int:
-    from mtst.training import MultiTaskTrainer, TrainConfig, shutdown_distributed, _dist_info
+    from mtst.training import MultiTaskTrainer, TrainConfig, set_seed, shutdown_distributed, _dist_info
     cfg = load_config(a.config, a.set or [])
     if a.output_dir: cfg["output_dir"] = str(Path(a.output_dir).resolve())
+    out = Path(cfg["output_dir"])
+    check_output_dir(out)
     tasks = config_tasks(cfg)
     train, val = read_split(cfg, "train", tasks), read_split(cfg, "validation", tasks)
     check_task_data(cfg, train, "train")   # before any model loads
+    tc = TrainConfig(**{**cfg["training"], "output_dir": str(out), "progress": not a.no_progress,
+                        "callbacks": [_WriteRunConfig(cfg)]})
+    bc = check_backbone(cfg)
+    ck = check_resume(out, tc, tasks, a.resume)
     if a.dry_run:
-        print(f"config ok: {len(tasks)} task(s), {len(train)} training and {len(val)} validation examples")
+        print(f"config ok: {len(tasks)} task(s), {len(train)} training and {len(val)} validation examples; backbone "
+              f"{cfg['backbone']} ({bc.model_type}); output_dir {out}" + (f", resumes from {ck.name}" if ck else ""))
         return 0
-    rank = _dist_info()[0]
-    out = Path(cfg["output_dir"])
-    if rank == 0:
-        out.mkdir(parents=True, exist_ok=True)
-        from mtst.core import atomic_write_text
-        atomic_write_text(out / "config.json", json.dumps(cfg, indent=1))
-    model = build_model(cfg, tasks)
-    tc = TrainConfig(**{**cfg["training"], "output_dir": str(out), "progress": not a.no_progress})
+    set_seed(tc.seed)   # before the model exists: its new heads draw their first weights from this seed
+    from mtst.core import BackboneUnavailable
+    try: model = build_model(cfg, tasks)
+    except (BackboneUnavailable, MemoryError): raise
+    except Exception as e:   # e.g. damaged weight files (SafetensorError), which name no file themselves
+        raise ConfigError(f"{cfg['config_file']}: backbone {cfg['backbone']!r}: cannot build the model from it "
+                          f"({type(e).__name__}: {_oneline(e)}); check that folder's files or choose another backbone") from e
     trainer = MultiTaskTrainer(model, train, val, tc)
+    rank = _dist_info()[0]
     try:
-        after = trainer.fit(resume=a.resume)
+        after = trainer.fit(resume=a.resume)   # writes config.json (callback) and train_config.json once it starts
     finally:
         shutdown_distributed()
     if rank == 0:
@@ -275,16 +421,16 @@ def cmd_evaluate(a) -> int:
     model, cfg = load_run(a.run_dir)
     tasks = list(model.tasks.values())
     if a.file:
-        if not cfg: raise SystemExit(f"{a.run_dir}: no config.json, so the format of {a.file} is unknown")
+        if not cfg: raise ConfigError(f"{a.run_dir}: no config.json, so the format of {a.file} is unknown; evaluate a run folder of `mtst train`")
         spec = [t for t in cfg["tasks"] if t["name"] == a.task] if a.task else cfg["tasks"][:1]
-        if not spec: raise SystemExit(f"--task {a.task!r}: not a task of this run ({[t['name'] for t in cfg['tasks']]})")
-        if not Path(a.file).is_file(): raise SystemExit(f"--file {a.file}: file not found")
+        if not spec: raise ConfigError(f"--task {a.task!r}: not a task of this run; choose one of {[t['name'] for t in cfg['tasks']]}")
+        if not Path(a.file).is_file(): raise ConfigError(f"--file {a.file}: file not found; check the path")
         ex = [e for e in _rename(_read_task_file(spec[0], a.file, model.tasks[spec[0]["name"]]), spec[0]) if e.labels]
         what = a.file
     else:
-        if not cfg: raise SystemExit(f"{a.run_dir}: no config.json; use --file")
+        if not cfg: raise ConfigError(f"{a.run_dir}: no config.json, so the split's files are unknown; use --file FILE --task TASK")
         ex, what = read_split(cfg, a.split, tasks), f"{a.split} split"
-    if not ex: raise SystemExit(f"{what}: no labelled examples")
+    if not ex: raise ConfigError(f"{what}: no labelled examples; check the file and --task")
     feats = encode_examples(ex, model.encoder.tokenizer, tasks, max_length=model.encoder.max_length)
     m = evaluate(model, feats, model.tasks, MultiTaskCollator(model.encoder.tokenizer, tasks), report=a.report)
     if a.json: print(json.dumps({k: v for k, v in m.items() if k != "report"}, indent=1))
@@ -310,9 +456,14 @@ def _texts(a) -> list[str]:
     texts = list(a.text or [])
     if a.file:
         p = Path(a.file)
-        if not p.is_file(): raise SystemExit(f"--file {p}: file not found")
-        texts += [l.strip() for l in p.read_text(encoding="utf-8").splitlines() if l.strip()]
-    if not texts: raise SystemExit("no input: give TEXT arguments or --file")
+        if not p.is_file(): raise ConfigError(f"--file {p}: {'is a folder' if p.is_dir() else 'file not found'}; give a text file, one sentence per line")
+        raw = p.read_bytes()
+        try: text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = raw[:e.start].count(b"\n") + 1
+            raise ConfigError(f"{p}:{line}: not UTF-8 text (byte {raw[e.start]:#04x}); save the file as UTF-8") from None
+        texts += [l.strip() for l in text.splitlines() if l.strip()]
+    if not texts: raise ConfigError("no input: give TEXT arguments or --file (an empty file has no sentences)")
     return texts
 
 def _jsonable(v):
@@ -330,67 +481,149 @@ def cmd_predict(a) -> int:
         print(json.dumps({"text": t, **_jsonable(p)}, ensure_ascii=False) if a.json else format_prediction(t, p))
     return 0
 
+def load_encoder(src: str):
+    """The `SentenceEncoder` in a run folder, a `MultiTaskModel.save_pretrained` folder, a `SentenceEncoder.save` (or
+    sentence-transformers) folder, or a backbone name; saved folders bring their own pooling, projection and normalisation."""
+    from mtst.core import BackboneUnavailable
+    from mtst.encoder import SentenceEncoder
+    from mtst.multitask import is_saved_multitask
+    p = Path(src)
+    if p.is_file(): raise ConfigError(f"{p}: is a file; give a run folder, a saved model folder or a backbone name")
+    if p.is_dir():
+        if (p / "model").is_dir(): return load_run(p)[0].encoder
+        if is_saved_multitask(p): return load_model_folder(p).encoder
+        if not any((p / f).is_file() for f in ("config.json", "modules.json")):
+            raise ConfigError(f"{p}: not a model folder (no config.json or modules.json); give a run folder, a folder "
+                              f"written by save_pretrained / SentenceEncoder.save, or a backbone name")
+    try: return SentenceEncoder(src)   # reads the folder's saved encoder config (mtst_encoder.json / modules.json)
+    except (BackboneUnavailable, MemoryError): raise
+    except Exception as e:
+        raise ConfigError(f"{src}: cannot load a sentence encoder from it ({type(e).__name__}: {_oneline(e)}); "
+                          f"give a run folder, a saved model folder or a backbone name") from e
+
+def _saved_dim(src: str) -> int | None:
+    "The embedding size a saved encoder folder declares (mtst_encoder.json), if any."
+    from mtst.encoder import ENCODER_CONFIG
+    for f in (Path(src) / ENCODER_CONFIG, Path(src) / "model" / "encoder" / ENCODER_CONFIG, Path(src) / "encoder" / ENCODER_CONFIG):
+        if f.is_file(): return _read_json(f).get("dim")
+    return None
+
 def cmd_encode(a) -> int:
     import numpy as np
-    from mtst.encoder import SentenceEncoder
     from mtst.core import atomic_write
-    if not a.out.endswith(".npy"): raise ConfigError(f"--out {a.out}: use a .npy file name")  # before loading anything
-    src = Path(a.model)
-    if (src / "model").is_dir(): enc = load_run(src)[0].encoder
-    elif (src / "multitask.json").exists():  # a MultiTaskModel.save_pretrained folder
-        from mtst.multitask import MultiTaskModel
-        enc = MultiTaskModel.from_pretrained(src).encoder
-    else: enc = SentenceEncoder(a.model)
+    out = Path(a.out)   # checked before loading anything
+    if out.suffix != ".npy": raise ConfigError(f"--out {a.out}: use a .npy file name")
+    if out.is_dir(): raise ConfigError(f"--out {a.out}: is a folder; give a .npy file name")
     texts = _texts(a)
+    enc = load_encoder(a.model)
     emb = enc.encode(texts, batch_size=a.batch_size)
     emb = np.asarray(emb.detach().cpu() if hasattr(emb, "detach") else emb, dtype=np.float32)
+    want = _saved_dim(a.model)
+    if want is not None and emb.shape[1] != want:   # never hand out vectors of another model silently
+        raise ConfigError(f"{a.model}: the encoder gave vectors of size {emb.shape[1]} but its saved config says {want}; "
+                          f"the folder is inconsistent: save the encoder again")
+    if not np.isfinite(emb).all():
+        raise RuntimeError(f"{a.model}: {int((~np.isfinite(emb).any(axis=1)).sum())} of {len(emb)} embeddings contain NaN or "
+                           f"inf; the model's weights are broken: retrain it or use another checkpoint")
     if not a.no_normalize:  # unit length (cosine similarity = dot product), whatever the model's own setting
         emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
     def write(p):
         with open(p, "wb") as f: np.save(f, emb)   # (a file object: np.save would append .npy to the temporary name)
-    atomic_write(a.out, write)
+    atomic_write(out, write)
     print(f"wrote {emb.shape[0]} embeddings of size {emb.shape[1]} to {a.out}")
     return 0
 
+def _positive_int(v: str) -> int:
+    try: n = int(v)
+    except ValueError: n = 0
+    if n < 1: raise argparse.ArgumentTypeError(f"must be a positive integer, got {v!r}")
+    return n
+
 def make_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="mtst", description="Multi-task sentence transformers: train, evaluate, predict, encode.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show the full traceback of an error (or set MTST_DEBUG=1)")
     sub = ap.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", help="train on a YAML config")
+    t = sub.add_parser("train", help="train on a YAML config", parents=[common])
     t.add_argument("config"); t.add_argument("--set", action="append", metavar="KEY=VALUE",
                                              help="override a config value, e.g. training.epochs=1 (repeatable)")
     t.add_argument("--output-dir"); t.add_argument("--resume", action="store_true", help="continue from the latest checkpoint")
-    t.add_argument("--dry-run", action="store_true", help="validate the config and data, then stop")
+    t.add_argument("--dry-run", action="store_true", help="check the config, data, backbone config and output folder, then stop")
     t.add_argument("--no-progress", action="store_true"); t.set_defaults(func=cmd_train)
-    e = sub.add_parser("evaluate", help="metrics of a trained run on a split or a file")
+    e = sub.add_parser("evaluate", help="metrics of a trained run on a split or a file", parents=[common])
     e.add_argument("run_dir"); e.add_argument("--split", default="test", choices=["train", "validation", "test"])
     e.add_argument("--file"); e.add_argument("--task", help="with --file: which task's format/columns the file has")
     e.add_argument("--report", action="store_true", help="per-class report"); e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_evaluate)
-    p = sub.add_parser("predict", help="predictions of a trained run")
+    p = sub.add_parser("predict", help="predictions of a trained run", parents=[common])
     p.add_argument("run_dir"); p.add_argument("text", nargs="*"); p.add_argument("--file")
-    p.add_argument("--json", action="store_true"); p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--json", action="store_true"); p.add_argument("--batch-size", type=_positive_int, default=32)
     p.set_defaults(func=cmd_predict)
-    n = sub.add_parser("encode", help="sentence embeddings of a text file (.npy)")
+    n = sub.add_parser("encode", help="sentence embeddings of a text file (.npy)", parents=[common])
     n.add_argument("model", help="a run folder, a saved model folder, or a backbone name")
     n.add_argument("text", nargs="*"); n.add_argument("--file", help="one sentence per line")
     n.add_argument("--out", required=True, help="output .npy file")
-    n.add_argument("--batch-size", type=int, default=32); n.add_argument("--no-normalize", action="store_true", help="keep the raw (not unit-length) vectors")
+    n.add_argument("--batch-size", type=_positive_int, default=32); n.add_argument("--no-normalize", action="store_true", help="keep the raw (not unit-length) vectors")
     n.set_defaults(func=cmd_encode)
     return ap
 
-def main(argv: list[str] | None = None) -> int:
-    "Entry point of the `mtst` console script."
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    a = make_parser().parse_args(argv)
+USAGE_ERROR, RUN_FAILED = 2, 1   # exit statuses: bad config, data or arguments / the run itself failed
+
+_HINTS = {PermissionError: "check the permissions or choose another path", IsADirectoryError: "give a file, not a folder",
+          NotADirectoryError: "a part of the path is a file, not a folder", FileNotFoundError: "check the path",
+          FileExistsError: "remove it or choose another path"}
+
+def error_line(e: BaseException) -> tuple[str, int]:
+    "What `main` prints for an exception (one line, no traceback) and the exit status."
+    import pickle
+    from mtst.core import BackboneUnavailable
     from mtst.data import DataError
     from mtst.training import NonFiniteLossError
-    try: return a.func(a)
-    except (ConfigError, DataError, FileNotFoundError, ValueError, NonFiniteLossError) as e:
-        # bad config, data or a diverged run: one clear line and a non-zero exit code, no traceback
-        # (MTST_DEBUG=1 shows the traceback, for bugs in mtst itself)
-        if os.environ.get("MTST_DEBUG"): raise
-        print(f"error: {type(e).__name__ + ': ' if not isinstance(e, (ConfigError, DataError)) else ''}{e}", file=sys.stderr)
-        return 1 if isinstance(e, NonFiniteLossError) else 2
+    msg = _oneline(e)
+    if isinstance(e, NonFiniteLossError): return msg, RUN_FAILED
+    if isinstance(e, (ConfigError, DataError, BackboneUnavailable)): return msg, USAGE_ERROR
+    if isinstance(e, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}); save the input as UTF-8", USAGE_ERROR
+    if isinstance(e, json.JSONDecodeError): return f"line {e.lineno}: not valid JSON ({e.msg}); fix or restore the file", USAGE_ERROR
+    if isinstance(e, tuple(_HINTS)):
+        where = f"{e.filename}: " if e.filename else ""
+        return f"{where}{(e.strerror or msg).lower()}; {_HINTS[next(c for c in _HINTS if isinstance(e, c))]}", USAGE_ERROR
+    if type(e).__name__ == "SafetensorError" or isinstance(e, pickle.UnpicklingError):
+        return f"a weights or checkpoint file is damaged ({type(e).__name__}: {msg}); restore it or train again", USAGE_ERROR
+    if isinstance(e, (ValueError, yaml.YAMLError)): return msg, USAGE_ERROR    # our checks, hub-id validation, ...
+    if isinstance(e, MemoryError): return "out of memory; lower training.batch_size, eval_batch_size or max_length", RUN_FAILED
+    if isinstance(e, OSError):   # e.g. the disk is full
+        return f"{e.filename + ': ' if e.filename else ''}{e.strerror or msg}; free space or choose another path", RUN_FAILED
+    if isinstance(e, RuntimeError): return f"{msg}; rerun with --debug for the traceback", RUN_FAILED
+    return f"internal error ({type(e).__name__}: {msg}); rerun with --debug and report the traceback", RUN_FAILED
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    "Print a Python warning as one line: `mtst: warning: ...` for mtst's own, `warning: <Category>: ...` for others."
+    import mtst
+    ours = Path(filename).resolve().is_relative_to(Path(mtst.__file__).resolve().parent)   # (warnings from mtst's modules)
+    text = " ".join(str(message).split())
+    print(f"mtst: warning: {text}" if ours else f"warning: {category.__name__}: {text}", file=file or sys.stderr)
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `mtst` console script. An error prints one line, `mtst: error: <where>: <what>; <what to do>`,
+    and returns 2 (config, data or arguments) or 1 (the run failed); `--debug` or MTST_DEBUG=1 shows the traceback."""
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    a = make_parser().parse_args(argv)
+    debug = a.debug or bool(os.environ.get("MTST_DEBUG"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("once")   # each message once, however often it is raised
+        warnings.showwarning = _show_warning   # (restored when the block ends)
+        try: return a.func(a)
+        except KeyboardInterrupt:
+            if debug: raise
+            print("mtst: interrupted; checkpoints already written are kept (mtst train CONFIG --resume continues)", file=sys.stderr)
+            return 130
+        except Exception as e:
+            if debug: raise
+            line, status = error_line(e)
+            print(f"mtst: error: {line}", file=sys.stderr)
+            return status
+
 
 # %% ../nbs/05_cli.ipynb #28728f9e
 if __name__ == "__main__" and "ipykernel" not in sys.modules:  # `python -m mtst.cli` (torchrun -m), not notebooks

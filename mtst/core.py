@@ -10,15 +10,14 @@ import hashlib
 import importlib.util
 import json
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'DEFAULT_MODEL_PACKAGE', 'DEFAULT_MODEL_SHA256', 'default_model_dir', 'sha256_file', 'verify_weights',
-           'BackboneSpec', 'resolve_backbone', 'BackboneUnavailable', 'quiet_progress', 'check_encoder_only',
-           'load_tokenizer', 'load_backbone', 'record', 'atomic_write', 'atomic_write_text', 'eval_mode',
-           'align_tokens_to_words']
+           'BackboneSpec', 'resolve_backbone', 'MtstError', 'WeightsError', 'load_weights', 'BackboneUnavailable',
+           'quiet_progress', 'check_offline_cache', 'check_encoder_only', 'load_tokenizer', 'load_backbone', 'record',
+           'atomic_write', 'atomic_write_text', 'eval_mode', 'align_tokens_to_words']
 
 # %% ../nbs/00_core.ipynb #64266edc
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -79,8 +78,24 @@ def resolve_backbone(name: str = DEFAULT_MODEL) -> BackboneSpec:
     if Path(name).is_dir(): return BackboneSpec(name, str(Path(name)), _st_max_length(Path(name)))
     return BackboneSpec(name, name, None)
 
+# %% ../nbs/00_core.ipynb #5ec9ae66
+class MtstError(Exception):
+    "Base of mtst's own errors: the message names where (file:line, field, folder), what is wrong and what to do."
+
+class WeightsError(MtstError, ValueError):
+    "A weight file that cannot be read: damaged, truncated, or not safetensors."
+
+def load_weights(path: str | Path) -> dict:
+    "`safetensors.torch.load_file(path)`, failing with a `WeightsError` that names the file."
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+    try: return load_file(str(path))
+    except (SafetensorError, OSError) as e:
+        raise WeightsError(f"{path}: cannot read these weights ({type(e).__name__}: {e}); the file is damaged or "
+                           f"incomplete: restore it or save the model again") from None
+
 # %% ../nbs/00_core.ipynb #8511ec93
-class BackboneUnavailable(OSError):
+class BackboneUnavailable(MtstError, OSError):
     "A backbone that is neither embedded, a local folder, in the HF cache, nor reachable on the hub."
 
 @contextlib.contextmanager
@@ -101,7 +116,7 @@ def _unavailable(spec: BackboneSpec, err: Exception) -> BackboneUnavailable:
         f"reachable{offline}. Use the default '{DEFAULT_MODEL}' (works offline), pass a local model "
         f"folder, or go online. [{type(err).__name__}]")
 
-def _check_offline_cache(spec: BackboneSpec):
+def check_offline_cache(spec: BackboneSpec):
     "With HF_HUB_OFFLINE=1, a hub name must already be in the local HF cache: fail at once if it is not."
     from huggingface_hub import constants, try_to_load_from_cache
     if spec.embedded or Path(spec.source).is_dir() or not constants.HF_HUB_OFFLINE: return
@@ -121,7 +136,7 @@ def check_encoder_only(config, name: str = ""):
 def load_tokenizer(name: str | BackboneSpec = DEFAULT_MODEL):
     "The fast tokenizer of a backbone, with `model_max_length` set to the backbone's usable maximum."
     spec = name if isinstance(name, BackboneSpec) else resolve_backbone(name)
-    _check_offline_cache(spec)
+    check_offline_cache(spec)
     from transformers import AutoTokenizer
     try:
         tok = AutoTokenizer.from_pretrained(spec.source, use_fast=True, trust_remote_code=False)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import random
 import re
 import unicodedata
@@ -17,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .core import align_tokens_to_words, atomic_write_text
+from .core import MtstError, align_tokens_to_words, atomic_write_text
 
 # %% auto #0
 __all__ = ['TASK_KINDS', 'HEAD_TYPES', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'DataError',
@@ -27,7 +28,7 @@ __all__ = ['TASK_KINDS', 'HEAD_TYPES', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', '
            'MultiTaskCollator', 'length_grouped_batches']
 
 # %% ../nbs/00_data.ipynb #e05474d0
-class DataError(ValueError):
+class DataError(MtstError, ValueError):
     "Bad input data; the message starts with where (`file:line`) and says what is wrong."
 
 @dataclass(frozen=True, order=True)
@@ -65,7 +66,9 @@ class Task:
         if dup := [l for l, n in Counter(self.labels).items() if n > 1]: raise ValueError(f"{where}: duplicate labels {dup}")
         if not all(isinstance(l, str) and l for l in self.labels): raise ValueError(f"{where}: labels must be non-empty strings")
         if not 0 <= self.dropout < 1: raise ValueError(f"{where}: dropout {self.dropout} not in [0, 1)")
-        if self.loss_weight < 0: raise ValueError(f"{where}: loss_weight {self.loss_weight} is negative")
+        if isinstance(self.loss_weight, bool) or not isinstance(self.loss_weight, (int, float)) or not math.isfinite(self.loss_weight) \
+                or self.loss_weight < 0:
+            raise ValueError(f"{where}: loss_weight must be a finite number >= 0, got {self.loss_weight!r}")
         if self.kind == "token":
             if self.labels[0] != "O": raise ValueError(f"{where}: a token task's first label must be 'O', got {self.labels[0]!r}")
             types = self.entity_types

@@ -10,7 +10,6 @@ import json
 import math
 import re
 import shutil
-import time
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import DEFAULT_MODEL, atomic_write_text, eval_mode, load_backbone
+from .core import DEFAULT_MODEL, atomic_write_text, eval_mode, load_backbone, load_weights
 
 # %% auto #0
 __all__ = ['POOLING_MODES', 'ENCODER_CONFIG', 'HEAD_WEIGHTS', 'PROGRESS_MIN', 'STS_FILE', 'Pooling', 'SentenceEncoder',
@@ -299,8 +298,7 @@ def save(self: SentenceEncoder, path) -> Path:
 @patch
 def _load_head(self: SentenceEncoder, file):
     "Load the weights after the backbone from `file`, checking they fit this encoder's config."
-    from safetensors.torch import load_file
-    missing, unexpected = self.load_state_dict(load_file(str(file)), strict=False)
+    missing, unexpected = self.load_state_dict(load_weights(file), strict=False)
     if unexpected or any(not k.startswith("backbone.") for k in missing):
         raise ValueError(f"{file}: weights do not fit the config "
                          f"(missing {[k for k in missing if not k.startswith('backbone.')]}, unexpected {unexpected})")

@@ -18,7 +18,7 @@ from huggingface_hub import ModelHubMixin
 from torch import nn
 
 from .data import Example, MultiTaskCollator, Task, encode_examples, word_spans
-from .core import atomic_write_text, eval_mode, quiet_progress
+from .core import atomic_write_text, eval_mode, load_weights, quiet_progress
 from .encoder import Pooling, SentenceEncoder
 
 # %% auto #0
@@ -391,7 +391,6 @@ def _from_pretrained(cls: MultiTaskModel, *, model_id: str, revision=None, cache
 @patch(cls_method=True)
 def _from_folder(cls: MultiTaskModel, path: Path, device=None) -> MultiTaskModel:
     "Rebuild a model from a local folder written by `save_pretrained` (in eval mode)."
-    from safetensors.torch import load_file
     cfg_file = path / (LEGACY_CONFIG if (path / LEGACY_CONFIG).is_file() else MODEL_CONFIG)
     if not is_saved_multitask(path):
         raise FileNotFoundError(f"{path / MODEL_CONFIG}: not a saved MultiTaskModel (no config.json with format {FORMAT!r}; "
@@ -402,7 +401,7 @@ def _from_folder(cls: MultiTaskModel, path: Path, device=None) -> MultiTaskModel
                          f"is not one this mtst can read ({FORMAT} <= {FORMAT_VERSION})")
     with quiet_progress(): encoder = SentenceEncoder.load(path / ENCODER_DIR)
     model = cls(encoder, [Task.from_dict(d) for d in cfg["tasks"]])
-    state = load_file(str(path / HEADS_WEIGHTS))
+    state = load_weights(path / HEADS_WEIGHTS)
     want = {f"heads.{k}": tuple(v.shape) for k, v in model.heads.state_dict().items()}
     got = {k: tuple(v.shape) for k, v in state.items()}
     if got != want:

@@ -5,12 +5,14 @@
 # %% ../nbs/04_training.ipynb #e452a0ff
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import random
 import shutil
 import time
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,14 +22,16 @@ import numpy as np
 import torch
 from torch import nn
 
+from .core import MtstError, eval_mode
 from .data import length_grouped_batches
 from .freezing import _no_decay
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAMES', 'annealed_alpha', 'task_probabilities',
-           'TaskScheduler', 'LossBalancer', 'accuracy', 'macro_f1', 'classification_report', 'entity_scores',
-           'evaluate', 'save_checkpoint', 'latest_checkpoint', 'load_checkpoint', 'NonFiniteLossError', 'TrainConfig',
-           'set_seed', 'check_labels', 'check_metric', 'MultiTaskTrainer', 'replace_dir', 'load_best',
+__all__ = ['SCHEDULES', 'BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAMES', 'RESUME_MAY_CHANGE', 'annealed_alpha',
+           'task_probabilities', 'TaskScheduler', 'LossBalancer', 'accuracy', 'macro_f1', 'classification_report',
+           'entity_scores', 'evaluate', 'save_checkpoint', 'CheckpointError', 'latest_checkpoint',
+           'read_checkpoint_state', 'load_checkpoint', 'NonFiniteLossError', 'TrainConfig', 'set_seed', 'check_labels',
+           'check_metric', 'ResumeError', 'resume_differences', 'MultiTaskTrainer', 'replace_dir', 'load_best',
            'shutdown_distributed', 'plot_history']
 
 # %% ../nbs/04_training.ipynb #f6fe41bf
@@ -230,28 +234,26 @@ def evaluate(model, features: list[dict], tasks, collator, batch_size: int = 64,
     """Per-task metrics of `model` on encoded `features`: `{task: {metric: value}}` plus `mean`, the mean
     of each task's main metric (macro-F1 or entity F1). `report=True` adds per-class tables under `"report"`."""
     core = getattr(model, "module", model)
-    was_training = core.training
-    core.eval()
     tasks = list(tasks.values()) if isinstance(tasks, dict) else list(tasks)
     gold, pred = defaultdict(list), defaultdict(list)
     device = next(core.parameters()).device
-    for idx in length_grouped_batches([len(f["input_ids"]) for f in features], batch_size, shuffle=False):
-        batch = collator([features[i] for i in idx])
-        with torch.autocast(device.type, dtype=autocast_dtype or torch.bfloat16, enabled=autocast_dtype is not None):
-            out = core(input_ids=batch["input_ids"].to(device), attention_mask=batch["attention_mask"].to(device),
-                       tasks=[t.name for t in tasks])
-        for t in tasks:
-            if t.name not in batch["labels"]: continue
-            y, p = batch["labels"][t.name].cpu(), out.logits[t.name].float().argmax(-1).cpu()
-            if t.kind == "sequence":
-                keep = y != -100
-                gold[t.name] += y[keep].tolist(); pred[t.name] += p[keep].tolist()
-            else:
-                for yi, pi in zip(y, p):
-                    keep = yi != -100
-                    gold[t.name].append([t.labels[j] for j in yi[keep].tolist()])
-                    pred[t.name].append([t.labels[j] for j in pi[keep].tolist()])
-    if was_training: core.train()
+    with eval_mode(core):   # afterwards every submodule has its own mode back (e.g. a backbone kept in eval mode)
+        for idx in length_grouped_batches([len(f["input_ids"]) for f in features], batch_size, shuffle=False):
+            batch = collator([features[i] for i in idx])
+            with torch.autocast(device.type, dtype=autocast_dtype or torch.bfloat16, enabled=autocast_dtype is not None):
+                out = core(input_ids=batch["input_ids"].to(device), attention_mask=batch["attention_mask"].to(device),
+                           tasks=[t.name for t in tasks])
+            for t in tasks:
+                if t.name not in batch["labels"]: continue
+                y, p = batch["labels"][t.name].cpu(), out.logits[t.name].float().argmax(-1).cpu()
+                if t.kind == "sequence":
+                    keep = y != -100
+                    gold[t.name] += y[keep].tolist(); pred[t.name] += p[keep].tolist()
+                else:
+                    for yi, pi in zip(y, p):
+                        keep = yi != -100
+                        gold[t.name].append([t.labels[j] for j in yi[keep].tolist()])
+                        pred[t.name].append([t.labels[j] for j in pi[keep].tolist()])
     res = {}
     for t in tasks:
         if t.kind == "sequence":
@@ -293,20 +295,20 @@ def _set_rng_state(st: dict) -> None:
     if "cuda" in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st["cuda"])
 
 def save_checkpoint(folder: str | Path, model: nn.Module, state: dict, keep: int = 1) -> Path:
-    """Write `ckpt-<step>/` (weights as safetensors + `training_state.pt`) under `folder`, then point
-    `latest.json` at it atomically, then delete older checkpoints beyond `keep`."""
-    from safetensors.torch import save_model
+    """Write `ckpt-<step>/` under `folder` (`model/`: the model as `save_pretrained` writes it, + `training_state.pt`),
+    then point `latest.json` at it atomically, then delete older checkpoints beyond `keep`."""
+    from mtst.core import quiet_progress
     folder = Path(folder)
     name = f"ckpt-{state['global_step']:08d}"
     final = folder / name
     tmp = folder / f".{name}.tmp-{os.getpid()}"
     if tmp.exists(): shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
-    save_model(getattr(model, "module", model), str(tmp / "model.safetensors"))
+    with quiet_progress(): getattr(model, "module", model).save_pretrained(tmp / "model")   # one format: as model/ and best/
     torch.save(state, tmp / "training_state.pt")
     (tmp / "meta.json").write_text(json.dumps({"global_step": state["global_step"], "epoch": state["epoch"],
                                                "position": state["position"]}), encoding="utf-8")
-    for f in tmp.iterdir():
+    for f in (f for f in tmp.rglob("*") if f.is_file()):
         with open(f, "rb") as fh: os.fsync(fh.fileno())
     if final.exists(): shutil.rmtree(final)
     os.replace(tmp, final)
@@ -316,21 +318,44 @@ def save_checkpoint(folder: str | Path, model: nn.Module, state: dict, keep: int
     for p in folder.glob(".ckpt-*.tmp-*"): shutil.rmtree(p, ignore_errors=True)  # leftovers of killed writers
     return final
 
+class CheckpointError(MtstError, ValueError):
+    "A checkpoint that is missing, damaged or not one of mtst's; the message names the file."
+
 def latest_checkpoint(folder: str | Path) -> Path | None:
     "The checkpoint folder `latest.json` points to, or None if there is none yet."
     ptr = Path(folder) / "latest.json"
     if not ptr.exists(): return None
-    ck = Path(folder) / json.loads(ptr.read_text(encoding="utf-8"))["checkpoint"]
+    try: ck = Path(folder) / json.loads(ptr.read_text(encoding="utf-8"))["checkpoint"]
+    except (ValueError, KeyError, TypeError) as e:   # JSON, encoding or layout errors
+        raise CheckpointError(f"{ptr}: not a valid checkpoint pointer ({type(e).__name__}: {e}); "
+                              f"delete it to fall back to no checkpoint, or resume from a ckpt-* folder") from None
     if not (ck / "training_state.pt").exists():
-        raise FileNotFoundError(f"{ptr} points to {ck}, which is incomplete or missing")
+        raise CheckpointError(f"{ptr} points to {ck}, which is incomplete or missing; resume from another ckpt-* folder")
     return ck
 
-def load_checkpoint(ck: str | Path, model: nn.Module) -> dict:
-    "Load the weights of checkpoint folder `ck` into `model`; return its training state."
-    from safetensors.torch import load_model
+def _damaged(f: Path, e: Exception) -> CheckpointError:
+    return CheckpointError(f"{f}: cannot read it ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
+                           f"the file is damaged, or written for another model: resume from another checkpoint or start a new run")
+
+def read_checkpoint_state(ck: str | Path) -> dict:
+    "The training state saved in checkpoint folder `ck` (no weights are loaded; tensors only, no pickled code)."
+    f = Path(ck) / "training_state.pt"
+    if not f.is_file(): raise CheckpointError(f"{f}: not found; `{ck}` is not a complete checkpoint folder")
+    try: return torch.load(f, weights_only=True)
+    except Exception as e: raise _damaged(f, e) from None   # UnpicklingError, RuntimeError (zip), EOFError...
+
+def load_checkpoint(ck: str | Path, model: nn.Module, state: dict | None = None) -> dict:
+    "Load the weights of checkpoint folder `ck` into `model`; return its training state (`state`: already read)."
+    from mtst.multitask import MultiTaskModel
     ck = Path(ck)
-    load_model(getattr(model, "module", model), str(ck / "model.safetensors"))
-    return torch.load(ck / "training_state.pt", weights_only=True)
+    state = state if state is not None else read_checkpoint_state(ck)
+    f = ck / "model"
+    if not f.is_dir(): raise CheckpointError(f"{f}: not found; `{ck}` is not a complete checkpoint folder")
+    try:
+        with torch.random.fork_rng(devices=[]):   # building the saved model draws random numbers: leave the caller's state
+            getattr(model, "module", model).load_state_dict(MultiTaskModel.from_pretrained(f).state_dict())
+    except Exception as e: raise _damaged(f, e) from None   # SafetensorError, or weights of another model (RuntimeError)
+    return state
 
 # %% ../nbs/04_training.ipynb #f987df90
 class NonFiniteLossError(FloatingPointError):
@@ -395,13 +420,27 @@ class TrainConfig:
             raise ValueError(f"training.warmup_ratio must be in [0, 1), got {self.warmup_ratio!r}")
         if self.max_length is not None and (not is_int(self.max_length) or self.max_length < 2):
             raise ValueError(f"max_length must be an integer >= 2 or null, got {self.max_length!r}")
+        if not is_int(self.seed) or self.seed < 0: raise ValueError(f"training.seed must be an integer >= 0, got {self.seed!r}")
+        if self.loss_weights is not None:
+            if not isinstance(self.loss_weights, dict):
+                raise ValueError(f"training.loss_weights must be a mapping task -> weight, got {self.loss_weights!r}")
+            for t, w in self.loss_weights.items():
+                if not is_num(w) or w < 0:
+                    raise ValueError(f"training.loss_weights.{t} must be a finite number >= 0, got {w!r}")
+        if self.lr == 0 and not self.head_lr:
+            warnings.warn("training.lr is 0 and head_lr is unset or 0: no weight will change; set lr > 0 (e.g. 5e-5)", stacklevel=3)
         task, slash, name = str(self.metric).partition("/")
         if self.metric != "mean" and not (slash and task and name in METRIC_NAMES):
             raise ValueError(f"training.metric: {self.metric!r} is neither 'mean' nor '<task>/<metric>' with a metric "
                              f"in {sorted(METRIC_NAMES)}, e.g. 'topic/accuracy'")
 
     def to_dict(self) -> dict:
+        "The settings as a plain dict (without the `param_groups` hook and the callbacks)."
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("param_groups", "callbacks")}
+
+# what a resumed run may change: the budget, evaluation, logging and saving (everything else must match the checkpoint)
+RESUME_MAY_CHANGE = frozenset({"epochs", "max_steps", "eval_every", "eval_before", "eval_batch_size", "early_stopping_patience",
+                               "load_best_at_end", "save_every", "keep_checkpoints", "output_dir", "progress", "log_every"})
 
 # %% ../nbs/04_training.ipynb #33a8525a
 def _dist_info() -> tuple[int, int, int]:
@@ -409,7 +448,8 @@ def _dist_info() -> tuple[int, int, int]:
     return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("LOCAL_RANK", 0))
 
 def set_seed(seed: int) -> None:
-    "Seed Python, NumPy and torch (CPU and CUDA)."
+    """Seed Python, NumPy and torch (CPU and CUDA). Call it *before* building the model: new heads and projections
+    draw their first weights from torch's generator, which starts from a different seed in every process."""
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
 
@@ -434,7 +474,42 @@ def check_metric(metric: str, tasks) -> None:
     if task not in tasks or name not in TASK_METRICS[tasks[task].kind]:
         raise ValueError(f"training.metric: {metric!r} names no task metric; choose one of {avail}")
 
+class ResumeError(MtstError, ValueError):
+    "A resume that would not continue the same run (the config, tasks, encoder or data differ); names each difference."
+
 def _history_path(out: Path) -> Path: return out / "history.csv"
+
+def resume_differences(state: dict, config: TrainConfig, setup: dict, ck: str | Path = "checkpoint",
+                       raise_: bool = False) -> list[str]:
+    """Each way a run (`config`, and `setup`: its tasks, encoder, data digest and sizes; missing keys are not compared)
+    differs from checkpoint `state` in something a resume may not change. `raise_`: ResumeError naming them all.
+    (The number of processes may change: every process plans the same global batches.)"""
+    diffs = []
+    def differ(what, old, new):
+        if old != new: diffs.append(f"{what}: {old!r} in the checkpoint, {new!r} now")
+    mine, theirs = _plain(config.to_dict()), state.get("config", {})
+    for k in sorted(set(mine) | set(theirs)):
+        if k not in RESUME_MAY_CHANGE: differ(f"training.{k}", theirs.get(k), mine.get(k))
+    if config.schedule == "annealed":
+        differ("training.epochs (the annealed schedule depends on it)", theirs.get("epochs"), mine.get("epochs"))
+    old = state.get("setup", {})
+    if old.get("tasks") is not None and setup.get("tasks") is not None:
+        ot, nt = {t["name"]: t for t in old["tasks"]}, {t["name"]: _plain(t) for t in setup["tasks"]}
+        differ("task names", list(ot), list(nt))
+        for name in [n for n in nt if n in ot]:
+            for k in sorted(set(ot[name]) | set(nt[name])): differ(f"task {name!r} {k}", ot[name].get(k), nt[name].get(k))
+    if old.get("encoder") is not None and setup.get("encoder") is not None:
+        for k in sorted(set(old["encoder"]) | set(setup["encoder"])):
+            differ(f"encoder {k}", old["encoder"].get(k), setup["encoder"].get(k))
+    sizes = state.get("task_scheduler", {}).get("sizes")
+    if sizes is not None and setup.get("sizes") is not None: differ("training examples per task", sizes, setup["sizes"])
+    if old.get("train_data") and setup.get("train_data") and old["train_data"] != setup["train_data"] and not diffs:
+        diffs.append("the training data differ (same sizes, other texts or labels)")
+    if diffs and raise_:
+        raise ResumeError(f"{ck}: cannot resume: {'; '.join(diffs)}. A resume may change only the budget (epochs, "
+                          f"max_steps) and the evaluation, logging and saving settings; restore the checkpoint's values, "
+                          f"or start a new run (another output_dir, or without resume)")
+    return diffs
 
 class MultiTaskTrainer:
     """Train a `MultiTaskModel` on `train` examples, evaluating on `validation` examples.
@@ -471,7 +546,8 @@ class MultiTaskTrainer:
                                    f"check the task's files and column names")
         self.collator = MultiTaskCollator(self.tokenizer, list(self.tasks.values()))
         self.scheduler = TaskScheduler(pools, cfg.batch_size, cfg.schedule, cfg.temperature, cfg.epochs, cfg.seed)
-        weights = cfg.loss_weights or {t: task.loss_weight for t, task in self.tasks.items()}
+        # each task's own Task.loss_weight, overridden by the ones TrainConfig names (a partial dict changes only those)
+        weights = {**{t: task.loss_weight for t, task in self.tasks.items()}, **(cfg.loss_weights or {})}
         self.balancer = LossBalancer(list(self.tasks), cfg.balancing, weights, cfg.dwa_temperature)
         self.history_rows: list[dict] = []
         self.metrics_before: dict | None = None
@@ -580,16 +656,30 @@ class MultiTaskTrainer:
                 "rng": _rng_state(), "history": self.history_rows, "metrics_before": _plain(self.metrics_before),
                 "best_metric": self.best_metric, "best_step": self.best_step, "bad_evals": self.bad_evals,
                 "stop": self.stop, "train_seconds": self.train_seconds, "samples_seen": self.samples_seen,
-                "config": _plain(self.config.to_dict())}
+                "config": _plain(self.config.to_dict()), "setup": self._setup_record()}
 
     def _save(self, epoch: int, position: int):
         if self.out is not None and self.is_main:
             save_checkpoint(self.out / "checkpoints", self.model, self._state(epoch, position), self.config.keep_checkpoints)
         if self.dist: torch.distributed.barrier()
 
-    def _resume(self, ck: Path) -> tuple[int, int]:
-        st = load_checkpoint(ck, self.model)
-        self.scheduler.load_state_dict(st["task_scheduler"])
+    def _setup_record(self) -> dict:
+        "What a checkpoint must share with the run that resumes it, besides the config: model and data."
+        if getattr(self, "_setup_rec", None) is not None: return self._setup_rec
+        enc = getattr(self.model, "encoder", None)
+        h = hashlib.sha256()
+        for f in self.train_features:
+            h.update(json.dumps([list(map(int, f["input_ids"])), _plain(f["labels"])], sort_keys=True).encode())
+        self._setup_rec = {"tasks": _plain([t.to_dict() for t in self.tasks.values()]),
+                           "encoder": _plain(enc.config_dict()) if hasattr(enc, "config_dict") else None,
+                           "train_data": h.hexdigest()[:16], "world_size": self.world}
+        return self._setup_rec
+
+    def _check_resumable(self, ck: Path, state: dict) -> None:
+        resume_differences(state, self.config, {**self._setup_record(), "sizes": self.scheduler.state_dict()["sizes"]}, ck, raise_=True)
+
+    def _resume(self, ck: Path, st: dict) -> tuple[int, int]:
+        load_checkpoint(ck, self.model, st)
         self.optimizer.load_state_dict(st["optimizer"])
         self.lr_scheduler.load_state_dict(st["lr_scheduler"])
         self.scaler.load_state_dict(st["scaler"])
@@ -599,23 +689,25 @@ class MultiTaskTrainer:
         self.metrics_before, self.best_metric, self.best_step = st["metrics_before"], st["best_metric"], st["best_step"]
         self.bad_evals, self.stop = st["bad_evals"], st["stop"]
         self.train_seconds, self.samples_seen = st["train_seconds"], st["samples_seen"]
-        if self.best_step is not None and (self.out / "best" / "model.safetensors").exists():
-            from safetensors.torch import load_file
-            self.best_state = load_file(str(self.out / "best" / "model.safetensors"))
+        if self.best_step is not None and self.out is not None and (self.out / "best").is_dir():
+            with torch.random.fork_rng(devices=[]):   # building the model draws random numbers: keep the restored state
+                self.best_state = load_best(self.out).state_dict()
         return st["epoch"], st["position"]
 
     def _new_best(self, metrics: dict):
         core = self.model
         self.best_state = {k: v.detach().clone() for k, v in core.state_dict().items()}
-        if self.out is not None and self.is_main:
-            from safetensors.torch import save_model
-            best = self.out / "best"
-            atomic_write(best / "model.safetensors", lambda p: save_model(core, str(p)))
-            atomic_write_text(best / "metrics.json", json.dumps({"step": self.global_step, "metrics": _plain(metrics)}, indent=1))
-            enc = getattr(core, "encoder", None)   # what the weights belong to: best/ loads on its own (load_best)
-            atomic_write_text(best / "config.json", json.dumps(_plain({
-                "encoder": enc.config_dict() if hasattr(enc, "config_dict") else None,
-                "tasks": [t.to_dict() for t in self.tasks.values()]}), indent=1))
+        if self.out is not None and self.is_main:   # best/: the same format as model/ (save_pretrained), swapped in whole
+            self._save_model_folder(self.out / "best", metrics, {"step": self.global_step, "metrics": _plain(metrics)})
+
+    def _save_model_folder(self, dst: Path, metrics: dict | None, extra: dict | None = None) -> None:
+        "Write the model with `save_pretrained` (plus `metrics.json` if `extra`) into a temporary folder, then swap it in."
+        from mtst.core import quiet_progress
+        tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
+        if tmp.exists(): shutil.rmtree(tmp)
+        with quiet_progress(): self.model.save_pretrained(tmp, metrics=_plain(metrics) if metrics else None)
+        if extra is not None: atomic_write_text(tmp / "metrics.json", json.dumps(extra, indent=1))
+        replace_dir(tmp, dst)
 
     # ---- evaluation during training ----
     def _eval_and_track(self, epoch_f: float) -> bool:
@@ -666,7 +758,7 @@ class MultiTaskTrainer:
         "What a fault leaves behind, for error messages: the last checkpoint (untouched), or that there is none."
         if self.out is None: return "no checkpoint is written (no output_dir)"
         try: ck = latest_checkpoint(self.out / "checkpoints")
-        except FileNotFoundError: ck = None
+        except (FileNotFoundError, CheckpointError): ck = None
         if ck is None: return f"no checkpoint had been written yet in {self.out / 'checkpoints'}"
         return f"the last checkpoint {ck} (step {int(ck.name.split('-')[-1])}) is untouched"
 
@@ -692,24 +784,47 @@ class MultiTaskTrainer:
         self.optimizer.zero_grad(set_to_none=True)
         self.global_step += 1
 
+    def _checkpoint_to_resume(self, resume: bool | str | Path) -> Path:
+        "The checkpoint folder `fit(resume=...)` continues from; an error if there is none."
+        if isinstance(resume, (str, Path)):
+            ck = Path(resume)
+            if not (ck / "training_state.pt").is_file():
+                raise CheckpointError(f"{ck}: not a checkpoint folder (no training_state.pt); pass a ckpt-* folder or resume=True")
+            return ck
+        if self.out is None:
+            raise CheckpointError("resume=True needs training.output_dir: the checkpoints are looked for in <output_dir>/checkpoints")
+        ck = latest_checkpoint(self.out / "checkpoints")
+        if ck is None:
+            raise CheckpointError(f"{self.out / 'checkpoints'}: nothing to resume (no checkpoint there); "
+                                  f"train without resume to start the run, or check output_dir")
+        return ck
+
+    def _start_records(self) -> None:
+        "The run has really started: write `train_config.json` (atomically) and call `on_train_begin` callbacks."
+        if self.out is not None and self.is_main:
+            self.out.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(self.out / "train_config.json", json.dumps(_plain(self.config.to_dict()), indent=1))
+        for cb in self.config.callbacks:
+            if hasattr(cb, "on_train_begin"): cb.on_train_begin(self)
+
     def fit(self, resume: bool | str | Path = False) -> dict:
-        """Train. `resume=True` continues from the latest checkpoint in `output_dir` (if any); a path
-        resumes from that checkpoint folder. Returns the metrics after training."""
+        """Train. `resume=True` continues from the latest checkpoint in `output_dir`, a path from that checkpoint
+        folder; both fail with a message if there is nothing to resume or the setup differs. Nothing is written
+        before everything is checked. Returns the metrics after training."""
         from tqdm import tqdm  # plain text bar (progress=False in notebooks and tests)
         cfg = self.config
+        ck, state = None, None
+        if resume:   # checked before anything changes: the model, the random state, the output folder
+            ck = self._checkpoint_to_resume(resume)
+            state = read_checkpoint_state(ck)
+            self._check_resumable(ck, state)
         set_seed(cfg.seed)
         self._setup()
         self.global_step, self.bad_evals, self.stop, self.best_state = 0, 0, False, None
         start_epoch, start_pos = 0, 0
-        ck = None
-        if resume:
-            if isinstance(resume, (str, Path)): ck = Path(resume)
-            elif self.out is not None: ck = latest_checkpoint(self.out / "checkpoints")
-        if self.out is not None and self.is_main:
-            self.out.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.out / "train_config.json", json.dumps(_plain(cfg.to_dict()), indent=1))
-        if ck is not None: start_epoch, start_pos = self._resume(ck)
-        elif cfg.eval_before and self.val_features:
+        if ck is not None: start_epoch, start_pos = self._resume(ck, state)
+        self._start_records()
+        if ck is None and cfg.eval_before and self.val_features:
             self.metrics_before = self.evaluate()
             self._log_metrics(self.metrics_before, 0, 0.0)
         total = self.total_steps()
@@ -727,6 +842,7 @@ class MultiTaskTrainer:
                 self._plan_len = len(plan)
                 pos = start_pos if epoch == start_epoch else 0
                 micro, acc = 0, defaultdict(list)   # the micro-batch losses of the current optimizer step
+                budget_done = False
                 while pos < len(plan):
                     self._position = pos
                     task, idx = plan[pos]
@@ -751,6 +867,13 @@ class MultiTaskTrainer:
                     if cfg.save_every and step % cfg.save_every == 0 and pos < len(plan):
                         self.train_seconds = time.perf_counter() - t0
                         self._save(epoch, pos)
+                if budget_done and not self.stop and pos < len(plan):
+                    # max_steps reached inside an epoch: checkpoint the position, so a resume with a bigger
+                    # budget continues at the very next batch (the epoch is not over: no end-of-epoch updates)
+                    if not cfg.eval_every: self.stop = self._eval_and_track(epoch + pos / len(plan))
+                    self.train_seconds = time.perf_counter() - t0
+                    self._save(epoch, pos)
+                    break
                 self.balancer.end_epoch()
                 for t, w in self.balancer.weights().items(): self.log(self.global_step, epoch + 1, "train", t, "weight", w)
                 if not cfg.eval_every and not self.stop: self.stop = self._eval_and_track(float(epoch + 1))
@@ -774,10 +897,7 @@ class MultiTaskTrainer:
                    "train_seconds": self.train_seconds, "samples_per_second": self.samples_seen / max(self.train_seconds, 1e-9),
                    "metric": self.config.metric}
         atomic_write_text(out / "metrics.json", json.dumps(summary, indent=1))
-        tmp = out / f".model.tmp-{os.getpid()}"
-        if tmp.exists(): shutil.rmtree(tmp)
-        self.model.save_pretrained(tmp)
-        replace_dir(tmp, out / "model")
+        self._save_model_folder(out / "model", self.metrics_after)
         try:
             import matplotlib.pyplot as plt
             fig = plot_history(self.history)
@@ -809,18 +929,11 @@ def replace_dir(src: str | Path, dst: str | Path) -> Path:
     return dst
 
 def load_best(folder: str | Path):
-    "The `MultiTaskModel` in a run's `best/` folder (or a run folder holding one), rebuilt from its `config.json`."
-    from safetensors.torch import load_model
-    from mtst.data import Task
-    from mtst.encoder import SentenceEncoder
+    "The `MultiTaskModel` in a run's `best/` folder (or a run folder holding one): `MultiTaskModel.from_pretrained`."
     from mtst.multitask import MultiTaskModel
     folder = Path(folder)
     if (folder / "best").is_dir(): folder = folder / "best"
-    if not (folder / "config.json").exists(): raise FileNotFoundError(f"{folder}: no best-model config.json here")
-    cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    model = MultiTaskModel(SentenceEncoder(**cfg["encoder"]), [Task.from_dict(d) for d in cfg["tasks"]])
-    load_model(model, str(folder / "model.safetensors"))
-    return model.eval()
+    return MultiTaskModel.from_pretrained(folder)
 
 def _plain(x):
     "JSON-able copy (DataFrames and numpy scalars out)."

@@ -53,6 +53,32 @@ def synthetic(n: int, seed: int):
     return out
 
 
+def write_tiny_config(folder, backbone: str, validation: bool = True, **training) -> str:
+    "A YAML config (and its JSONL files) training `tiny_tasks` on `synthetic` data with `backbone`; returns its path."
+    import yaml
+    from pathlib import Path
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    for name, (n, seed) in {"train": (24, 0), "validation": (12, 1)}.items():
+        rows = []
+        for e in synthetic(n, seed):
+            row = {"text": e.text}
+            if "topic" in e.labels: row["topic"] = e.labels["topic"]
+            if "ner" in e.labels: row["entities"] = [{"start": s.start, "end": s.end, "label": s.label} for s in e.labels["ner"]]
+            rows.append(json.dumps(row))
+        (folder / f"{name}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cfg = {"backbone": backbone, "normalize": False, "max_length": 32, "output_dir": "run",
+           "tasks": [{"name": "topic", "kind": "sequence", "format": "jsonl", "train": "train.jsonl",
+                      "validation": "validation.jsonl", "labels": ["app", "store"]},
+                     {"name": "ner", "kind": "token", "format": "jsonl", "train": "train.jsonl",
+                      "validation": "validation.jsonl", "labels": ["STORE"]}],
+           "training": {"epochs": 1, "batch_size": 8, "lr": 1e-3, "seed": 0, "schedule": "proportional", **training}}
+    if not validation:
+        for t in cfg["tasks"]: t.pop("validation")
+    path = folder / "tiny.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
 def tiny_tasks():
     from mtst.data import Task
     return [Task("topic", "sequence", ("app", "store")), Task.for_entities("ner", ["STORE"])]

@@ -1,7 +1,12 @@
 """The `mtst` command line: the example config trains (tiny settings), evaluate/predict/encode work on
 the run folder, and bad configs fail with clear errors before any model loads."""
+import hashlib
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +37,7 @@ def run_dir(backbone, tmp_path_factory):
 
 
 def test_example_config_trains(run_dir, capsys):
-    for f in ("model/multitask.json", "metrics.json", "history.csv", "history.png", "config.json", "checkpoints/latest.json"):
+    for f in ("model/config.json", "metrics.json", "history.csv", "history.png", "config.json", "checkpoints/latest.json"):
         assert (run_dir / f).exists(), f
     m = json.loads((run_dir / "metrics.json").read_text())
     assert m["steps"] == 3 and set(m["metrics_after"]) >= {"topic", "sentiment", "ner", "mean"}
@@ -42,7 +47,8 @@ def test_example_config_trains(run_dir, capsys):
 def test_evaluate_predict_encode(run_dir, capsys, tmp_path):
     assert main(["evaluate", str(run_dir), "--split", "test", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert 0 <= out["topic"]["accuracy"] <= 1 and "f1" in out["ner"] and out["topic"]["n"] == 126
+    n_test = sum(1 for line in (ROOT / "data" / "test.jsonl").read_text().splitlines() if line.strip())
+    assert 0 <= out["topic"]["accuracy"] <= 1 and "f1" in out["ner"] and out["topic"]["n"] == n_test
     assert main(["evaluate", str(run_dir), "--file", str(ROOT / "data" / "validation.jsonl"), "--task", "ner", "--report"]) == 0
     assert "ner" in capsys.readouterr().out
     assert main(["predict", str(run_dir), "The app crashed at the Oakridge store.", "--json"]) == 0
@@ -55,7 +61,8 @@ def test_evaluate_predict_encode(run_dir, capsys, tmp_path):
     assert main(["encode", str(run_dir), "--file", str(tmp_path / "t.txt"), "--out", str(tmp_path / "e.npy")]) == 0
     e = np.load(tmp_path / "e.npy")
     assert e.shape == (2, 32) and np.allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-5)
-    with pytest.raises(SystemExit, match="file not found"): main(["predict", str(run_dir), "--file", str(tmp_path / "nope.txt")])
+    assert main(["predict", str(run_dir), "--file", str(tmp_path / "nope.txt")]) == 2
+    assert "nope.txt: file not found" in capsys.readouterr().err
 
 
 def _write(tmp_path, cfg: dict) -> Path:
@@ -101,11 +108,11 @@ def test_overrides_and_label_errors(tmp_path, capsys):
     assert re.search(r"train.jsonl:\d+: unknown sentiment label 'neutral'", capsys.readouterr().err)
 
 
-def test_csv_tsv_conll_formats(tmp_path, capsys):
+def test_csv_tsv_conll_formats(tmp_path, capsys, backbone):
     (tmp_path / "s.csv").write_text("sentence,label\ngood app,pos\nbad store,neg\nfine,pos\n")
     (tmp_path / "s.tsv").write_text("text\tmood\ngreat\thappy\nawful\tsad\n")
     (tmp_path / "n.conll").write_text("Visit O\nOakridge B-STORE\nnow O\n\nPay O\nCarla B-PERSON\n")
-    cfg = {"backbone": "x", "tasks": [
+    cfg = {"backbone": backbone, "tasks": [
         {"name": "polarity", "kind": "sequence", "format": "csv", "train": "s.csv", "text_column": "sentence", "label_column": "label"},
         {"name": "mood", "kind": "sequence", "format": "tsv", "train": "s.tsv", "label_column": "mood"},
         {"name": "ner", "kind": "token", "format": "conll", "train": "n.conll", "validation": "n.conll"}]}
@@ -116,13 +123,15 @@ def test_csv_tsv_conll_formats(tmp_path, capsys):
     ex = cli.read_split(c, "train", tasks)
     assert len(ex) == 3 + 2 + 2 and all(len(e.labels) == 1 for e in ex)  # different files: not merged
     assert main(["train", str(tmp_path / "c.yaml"), "--dry-run"]) == 0
-    assert "3 task(s), 7 training and 2 validation examples" in capsys.readouterr().out
+    assert "3 task(s), 7 training and 2 validation examples; backbone" in capsys.readouterr().out
+    assert not (tmp_path / "runs").exists()   # a dry run writes nothing
 
 
 def test_shipped_jsonl_is_merged_into_joint_examples():
     c = load_config(EXAMPLE)
     ex = cli.read_split(c, "validation")
-    assert len(ex) == 126 and all(set(e.labels) == {"topic", "sentiment", "ner"} for e in ex)
+    n = sum(1 for line in (ROOT / "data" / "validation.jsonl").read_text().splitlines() if line.strip())
+    assert len(ex) == n and all(set(e.labels) == {"topic", "sentiment", "ner"} for e in ex)
 
 
 def test_misspelt_label_column_is_a_config_error_before_any_model_loads(tmp_path, monkeypatch, capsys):
@@ -175,3 +184,222 @@ def test_fp16_on_cpu_is_a_config_error():
 def test_encode_checks_out_suffix_before_loading_a_model(tmp_path, capsys):
     assert main(["encode", str(tmp_path / "no-such-model"), "a sentence", "--out", str(tmp_path / "e.txt")]) == 2
     assert "use a .npy file name" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- issue 14: one line, nothing left behind
+def snapshot(folder: Path) -> dict:
+    "Every file and folder under `folder` with its content hash and mtime: equal snapshots = untouched."
+    if not folder.exists(): return {}
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        st = p.stat()
+        out[str(p.relative_to(folder))] = ("dir",) if p.is_dir() else (hashlib.sha256(p.read_bytes()).hexdigest(), st.st_mtime_ns)
+    return out
+
+
+def one_error_line(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err and len(err.splitlines()) == 1 and err.startswith("mtst: error: "), err
+    return err
+
+
+@pytest.fixture(scope="module")
+def tiny_cfg(backbone, tmp_path_factory):
+    return Path(ddp_worker.write_tiny_config(tmp_path_factory.mktemp("tinycfg"), backbone, save_every=2, max_steps=3))
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tiny_cfg, tmp_path_factory):
+    "A finished tiny run (3 steps, checkpoints at 2 and 3): the folder later failures must leave untouched."
+    out = tmp_path_factory.mktemp("tinyrun") / "run"
+    assert main(["train", str(tiny_cfg), "--output-dir", str(out), "--no-progress"]) == 0
+    return out
+
+
+def _edited(tiny_cfg: Path, tmp_path: Path, edit) -> Path:
+    c = yaml.safe_load(tiny_cfg.read_text())
+    for t in c["tasks"]:
+        for k in ("train", "validation"): t[k] = str(tiny_cfg.parent / t[k])
+    edit(c)
+    p = tmp_path / "edited.yaml"; p.write_text(yaml.safe_dump(c)); return p
+
+
+@pytest.mark.parametrize("edit, args, message", [
+    (lambda c: c["training"].update(lr=0.01), ["--resume"], "cannot resume: training.lr: 0.001 in the checkpoint, 0.01 now"),
+    (lambda c: c["tasks"][0].update(labels=["store", "app"]), ["--resume"],   # same labels, other ids
+     "task 'topic' labels: ['app', 'store'] in the checkpoint, ['store', 'app'] now"),
+    (lambda c: c["training"].update(batch_size=4), ["--resume"], "training.batch_size: 8 in the checkpoint, 4 now"),
+    (lambda c: c["tasks"][0].update(labels=["app", "zzz"]), [], "unknown topic label 'store'"),   # a data error
+    (lambda c: c.update(backbone="/no/such/folder"), [], "backbone"),
+    (lambda c: c.update(max_length=4096), [], "max_length: 4096 is more than the 128 positions"),
+    (lambda c: c["training"].update(loss_weights={"ner": -1.0}), [], "training.loss_weights.ner must be a finite number >= 0"),
+])
+def test_failed_train_leaves_a_finished_run_untouched(tiny_cfg, tiny_run, tmp_path, capsys, edit, args, message):
+    run = tmp_path / "run"; shutil.copytree(tiny_run, run)
+    before = snapshot(run)
+    assert main(["train", str(_edited(tiny_cfg, tmp_path, edit)), "--output-dir", str(run), "--no-progress"] + args) == 2
+    assert message in one_error_line(capsys)
+    assert snapshot(run) == before
+
+
+def test_damaged_backbone_weights_name_the_backbone(backbone, tiny_cfg, tmp_path, capsys):
+    bad = tmp_path / "bad"; shutil.copytree(backbone, bad)
+    with open(bad / "model.safetensors", "r+b") as f: f.write(b"\x00" * 16)
+    out = tmp_path / "run"
+    assert main(["train", str(tiny_cfg), "--output-dir", str(out), "--set", f"backbone={bad}", "--no-progress"]) == 2
+    err = one_error_line(capsys)
+    assert f"backbone '{bad}': cannot build the model from it (SafetensorError" in err and not out.exists()
+
+
+def test_resume_may_change_the_budget_and_refuses_without_checkpoint(tiny_cfg, tiny_run, tmp_path, capsys):
+    run = tmp_path / "run"; shutil.copytree(tiny_run, run)
+    config_json = (run / "config.json").read_text()
+    # nothing to resume: an error, and the new folder is not even created
+    new = tmp_path / "new" / "run"
+    assert main(["train", str(tiny_cfg), "--output-dir", str(new), "--resume", "--no-progress"]) == 2
+    assert "nothing to resume" in one_error_line(capsys) and not (tmp_path / "new").exists()
+    # epochs / max_steps / eval settings may change: the run continues from step 3 to the new budget
+    assert main(["train", str(tiny_cfg), "--output-dir", str(run), "--resume", "--no-progress",
+                 "--set", "training.max_steps=4", "--set", "training.eval_every=2"]) == 0
+    assert json.loads((run / "metrics.json").read_text())["steps"] == 4
+    assert json.loads((run / "config.json").read_text())["training"]["max_steps"] == 4 != json.loads(config_json)["training"]["max_steps"]
+
+
+def test_dry_run_checks_everything_but_training(tiny_cfg, backbone, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "build_model", lambda *a, **k: pytest.fail("a model was built"))
+    def fails(edit, message, extra=()):
+        out = tmp_path / "out"
+        assert main(["train", str(_edited(tiny_cfg, tmp_path, edit)), "--output-dir", str(out), "--dry-run"] + list(extra)) == 2
+        assert message in one_error_line(capsys)
+        assert not out.exists() or out.is_file()
+    (tmp_path / "a_file").write_text("x")
+    assert main(["train", str(tiny_cfg), "--output-dir", str(tmp_path / "a_file"), "--dry-run"]) == 2
+    assert "a_file: is a file, not a folder" in one_error_line(capsys)
+    assert main(["train", str(tiny_cfg), "--output-dir", str(tmp_path / "a_file" / "run"), "--dry-run"]) == 2
+    assert "is a file, so the folder cannot be made" in one_error_line(capsys)
+    fails(lambda c: c.update(pooling="median"), "pooling: 'median' is not one of")
+    fails(lambda c: c["tasks"][1].update(head="cls"), "tasks[1] (ner).head: 'cls' pools the first token")
+    fails(lambda c: c["tasks"][1].update(pooling="mean"), "a token task labels every word and has no pooling")
+    fails(lambda c: c["tasks"][0].update(loss_weight=float("nan")), "tasks[0] (topic).loss_weight must be a finite number >= 0")
+    fails(lambda c: c["training"].update(loss_weights={"topic": float("inf")}), "training.loss_weights.topic must be a finite number")
+    fails(lambda c: c["training"].update(batch_size=True), "training.batch_size must be an integer, got True")
+    fails(lambda c: c.update(max_length=129), "max_length: 129 is more than the 128 positions")
+    fails(lambda c: c.update(backbone="not a/valid//hub id"), "backbone: cannot load the config of 'not a/valid//hub id'")
+    fails(lambda c: c.update(backbone=str(tmp_path / "missing")), "backbone")
+    from transformers import GPT2Config
+    GPT2Config(n_layer=1, n_embd=32, n_head=2).save_pretrained(tmp_path / "gpt")
+    fails(lambda c: c.update(backbone=str(tmp_path / "gpt")), "decoder-only")
+    fails(lambda c: None, "nothing to resume", ["--resume"])
+    assert main(["train", str(tiny_cfg), "--output-dir", str(tmp_path / "out"), "--dry-run"]) == 0
+    assert "config ok: 2 task(s), 23 training and 12 validation examples; backbone" in capsys.readouterr().out
+    assert not (tmp_path / "out").exists()
+
+
+def test_config_file_errors_name_file_and_line(tmp_path, capsys):
+    dup = tmp_path / "dup.yaml"
+    dup.write_text("backbone: a\ntraining:\n  epochs: 1\n  lr: 0.1\n  epochs: 2\n")
+    assert main(["train", str(dup), "--dry-run"]) == 2
+    assert f"{dup}:5: duplicate key 'epochs' (first given on line 3)" in one_error_line(capsys)
+    latin = tmp_path / "latin.yaml"; latin.write_bytes("backbone: a\n# caf\xe9\n".encode("latin-1"))
+    assert main(["train", str(latin)]) == 2
+    assert f"{latin}:2: not UTF-8 text (byte 0xe9)" in one_error_line(capsys)
+    bad = tmp_path / "bad.yaml"; bad.write_text("tasks: [\n  {name: x\n")
+    assert main(["train", str(bad)]) == 2
+    assert f"{bad}:" in one_error_line(capsys)
+    assert main(["train", str(tmp_path)]) == 2
+    assert "is a folder, not a config file" in one_error_line(capsys)
+
+
+def test_lr_zero_warns_once_in_one_line(tiny_cfg, tmp_path, capsys):
+    assert main(["train", str(tiny_cfg), "--output-dir", str(tmp_path / "o"), "--dry-run", "--set", "training.lr=0"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("mtst: warning: training.lr is 0") == 1 and len(err.strip().splitlines()) == 1, err
+
+
+def test_fresh_run_into_an_earlier_runs_folder_warns(tiny_cfg, tiny_run, capsys):
+    assert main(["train", str(tiny_cfg), "--output-dir", str(tiny_run), "--dry-run"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("mtst: warning: output_dir") and "holds a checkpoint of an earlier run" in err and "--resume" in err
+    pointer = (tiny_run / "checkpoints" / "latest.json").read_text()
+    (tiny_run / "checkpoints" / "latest.json").write_text("{")   # a damaged pointer does not block a fresh start
+    try:
+        assert main(["train", str(tiny_cfg), "--output-dir", str(tiny_run), "--dry-run"]) == 0
+        assert "(a damaged one)" in capsys.readouterr().err
+        assert main(["train", str(tiny_cfg), "--output-dir", str(tiny_run), "--dry-run", "--resume"]) == 2
+        assert "latest.json: not a valid checkpoint pointer" in one_error_line(capsys)
+    finally:
+        (tiny_run / "checkpoints" / "latest.json").write_text(pointer)
+
+
+def test_run_folder_errors_are_one_line(tiny_run, tmp_path, capsys):
+    for argv, message in [(["evaluate", str(tmp_path / "none")], "none: no such folder"),
+                          (["predict", str(tmp_path / "none"), "x"], "none: no such folder"),
+                          (["evaluate", str(tmp_path)], "no trained model here"),
+                          (["encode", str(tmp_path / "none" / "x"), "a", "--out", str(tmp_path / "e.npy")], "")]:
+        assert main(argv) == 2
+        assert message in one_error_line(capsys)
+    run = tmp_path / "run"; shutil.copytree(tiny_run, run)
+    (run / "config.json").write_text('{"tasks": [')
+    assert main(["evaluate", str(run)]) == 2
+    assert f"{run / 'config.json'}:1: not valid JSON" in one_error_line(capsys)
+    shutil.rmtree(run); shutil.copytree(tiny_run, run)
+    heads = next((run / "model").glob("heads*.safetensors"))
+    heads.write_bytes(b"\x00" * 64)   # damaged weights
+    assert main(["predict", str(run), "x"]) == 2
+    assert f"{run / 'model'}: cannot load the model" in one_error_line(capsys)
+    with pytest.raises(Exception): main(["predict", str(run), "x", "--debug"])   # --debug: the real exception
+    (tmp_path / "latin.txt").write_bytes("ok\nna\xefve\n".encode("latin-1"))
+    assert main(["encode", str(tiny_run), "--file", str(tmp_path / "latin.txt"), "--out", str(tmp_path / "e.npy")]) == 2
+    assert f"{tmp_path / 'latin.txt'}:2: not UTF-8 text" in one_error_line(capsys)
+    assert not (tmp_path / "e.npy").exists()
+
+
+def test_error_line_maps_library_errors():
+    import pickle
+    from mtst.core import BackboneUnavailable
+    from mtst.training import NonFiniteLossError
+    cases = [(PermissionError(13, "Permission denied", "/x/y"), "/x/y: permission denied; check the permissions", 2),
+             (IsADirectoryError(21, "Is a directory", "/x"), "/x: is a directory; give a file", 2),
+             (json.JSONDecodeError("Expecting value", "{", 1), "line 1: not valid JSON (Expecting value)", 2),
+             (b"\xff".decode("utf-8", "replace") and UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), "not UTF-8 text (byte 0xff", 2),
+             (pickle.UnpicklingError("bad"), "damaged (UnpicklingError: bad)", 2),
+             (BackboneUnavailable("Cannot load backbone 'x'"), "Cannot load backbone 'x'", 2),
+             (NonFiniteLossError("step 3: the loss of task 'a' is nan"), "step 3: the loss", 1),
+             (OSError(28, "No space left on device", "/x"), "/x: No space left on device", 1),
+             (KeyError("k"), "internal error (KeyError", 1)]
+    from safetensors import SafetensorError
+    cases.append((SafetensorError("Error while deserializing header"), "damaged (SafetensorError", 2))
+    for e, want, status in cases:
+        line, code = cli.error_line(e)
+        assert want in line and code == status and "\n" not in line, (e, line, code)
+
+
+def test_encode_reads_a_saved_encoder_folder(backbone, tiny_run, tmp_path, capsys):
+    from mtst.encoder import SentenceEncoder
+    from mtst.multitask import MultiTaskModel
+    enc = SentenceEncoder(backbone, pooling="max", projection=16, normalize=True, max_length=32)
+    enc.save(tmp_path / "enc")
+    texts = ["one sentence", "another, longer sentence"]
+    assert main(["encode", str(tmp_path / "enc"), *texts, "--out", str(tmp_path / "e.npy")]) == 0
+    e = np.load(tmp_path / "e.npy")
+    assert e.shape == (2, 16) and np.allclose(e, enc.encode(texts), atol=1e-6)   # not 32-d mean-pooled backbone vectors
+    assert main(["encode", str(tiny_run), *texts, "--out", str(tmp_path / "r.npy")]) == 0
+    ref = MultiTaskModel.from_pretrained(tiny_run / "model").encoder.encode(texts)
+    ref = ref / np.linalg.norm(ref, axis=1, keepdims=True)
+    assert np.allclose(np.load(tmp_path / "r.npy"), ref, atol=1e-6)
+
+
+def test_same_config_same_history_in_two_processes(backbone, tmp_path):
+    "Issue 10: the CLI and the README's Python path give identical histories whatever PYTHONHASHSEED is."
+    cfg = ddp_worker.write_tiny_config(tmp_path / "cfg", backbone, validation=False, max_steps=3)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    procs = [subprocess.Popen([sys.executable, str(ROOT / "tests" / "seed_worker.py"), backbone, cfg, str(tmp_path / seed)],
+                              env={**env, "PYTHONHASHSEED": seed}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for seed in ("1", "2")]   # in parallel: most of each process is importing torch and transformers
+    res = []
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err[-3000:]
+        res.append(json.loads(out.strip().splitlines()[-1]))
+    assert res[0]["unseeded_heads"] != res[1]["unseeded_heads"]   # without a seed, processes start differently
+    assert res[0]["cli"] == res[1]["cli"] and res[0]["api"] == res[1]["api"]

@@ -21,6 +21,7 @@ def test_python_example_runs(monkeypatch, tmp_path):
     assert (tmp_path / "runs/mine/history.csv").exists()
     (pred,) = ns["model"].predict(["The courier left my parcel at the wrong door in Leeds."])
     assert set(pred) == {"topic", "sentiment", "ner"}
+    assert (tmp_path / "runs/mine/encoder/modules.json").exists()   # the exported encoder is a sentence-transformers folder
 
 
 def test_cli_commands_in_readme_parse():

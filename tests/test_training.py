@@ -35,8 +35,9 @@ def trainer(backbone, out=None, n_train=24, **kw):
                             TrainConfig(**cfg))
 
 
-def _env():
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]),
+def _env(hashseed: str = "0"):
+    "Subprocess environment; `hashseed`: PYTHONHASHSEED (runs that must agree get different ones: no hash-order dependence)."
+    return {**os.environ, "PYTHONHASHSEED": hashseed, "PYTHONPATH": os.pathsep.join([str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]),
             "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
@@ -140,6 +141,10 @@ def test_atomic_write_keeps_old_file(tmp_path):
     (dict(batch_size=True), "training.batch_size"), (dict(warmup_ratio=1.0), "training.warmup_ratio"),
     (dict(metric="accuracy"), "training.metric: 'accuracy' is neither"),
     (dict(metric="topic/auc"), "training.metric: 'topic/auc'"), (dict(keep_checkpoints=0), "training.keep_checkpoints"),
+    (dict(loss_weights={"ner": -1}), "training.loss_weights.ner must be a finite number >= 0, got -1"),
+    (dict(loss_weights={"ner": float("nan")}), "training.loss_weights.ner must be a finite number >= 0, got nan"),
+    (dict(loss_weights={"ner": True}), "training.loss_weights.ner"), (dict(loss_weights=[1, 2]), "training.loss_weights must be a mapping"),
+    (dict(seed=True), "training.seed must be an integer >= 0"), (dict(eval_batch_size=True), "training.eval_batch_size"),
 ])
 def test_train_config_validation(kw, message):
     with pytest.raises(ValueError) as e: TrainConfig(**kw)
@@ -147,7 +152,10 @@ def test_train_config_validation(kw, message):
 
 
 def test_train_config_accepts_valid_values():
-    TrainConfig(lr=0.0, max_steps=5, temperature=0.5, metric="ner/f1", head_lr=None, max_grad_norm=None, log_every=3)
+    TrainConfig(lr=0.0, head_lr=1e-3, max_steps=5, temperature=0.5, metric="ner/f1", max_grad_norm=None, log_every=3,
+                loss_weights={"topic": 0, "ner": 2.5})
+    with pytest.warns(UserWarning, match="training.lr is 0 and head_lr is unset or 0: no weight will change"):
+        TrainConfig(lr=0.0)
 
 
 def test_metric_and_fp16_checked_against_tasks_and_device(backbone):
@@ -241,7 +249,12 @@ def test_fit_history_best_and_outputs(backbone, tmp_path):
     assert tr.global_step == math.ceil(tr.scheduler.steps_per_epoch() / 2) * 2
     assert after["mean"] == pytest.approx(tr.best_metric)  # best weights restored at the end
     out = tmp_path / "run"
-    for f in ("history.csv", "metrics.json", "history.png", "model", "best/model.safetensors"): assert (out / f).exists(), f
+    for f in ("history.csv", "metrics.json", "history.png", "model/config.json", "best/config.json", "best/metrics.json"):
+        assert (out / f).exists(), f
+    # one weight format: model/, best/ and each checkpoint's model/ are all MultiTaskModel.save_pretrained folders
+    ck = latest_checkpoint(out / "checkpoints")
+    layout = lambda d: sorted(str(p.relative_to(d)) for p in d.rglob("*") if p.name != "metrics.json")
+    assert layout(out / "model") == layout(out / "best") == layout(ck / "model")
     m = json.loads((out / "metrics.json").read_text())
     assert m["metrics_before"]["mean"] == pytest.approx(tr.metrics_before["mean"])
     lr = h[h.metric == "lr"].value.to_numpy()
@@ -288,13 +301,95 @@ def test_early_stopping_and_param_groups_hook(backbone):
         return [{"params": [p for n, p in model.named_parameters() if n.startswith("heads.")], "lr": 0.0},
                 {"params": [p for n, p in model.named_parameters() if not n.startswith("heads.")], "lr": 0.0}]
     epochs_started = []
-    tr = trainer(backbone, epochs=6, eval_every=1, early_stopping_patience=2, lr=0.0, warmup_ratio=0.0,
-                 param_groups=groups, callbacks=[epochs_started.append], metric="topic/accuracy")
+    with pytest.warns(UserWarning, match="training.lr is 0"):
+        tr = trainer(backbone, epochs=6, eval_every=1, early_stopping_patience=2, lr=0.0, warmup_ratio=0.0,
+                     param_groups=groups, callbacks=[epochs_started.append], metric="topic/accuracy")
     backbone_w = tr.model.encoder.backbone.embeddings.word_embeddings.weight.detach().clone()
     tr.fit()
     assert seen and epochs_started == [0]  # stopped early inside epoch 0
     assert tr.global_step == 3  # lr 0: the first evaluation sets the best, two more without improvement stop
     assert torch.equal(backbone_w, tr.model.encoder.backbone.embeddings.word_embeddings.weight)
+
+
+# ---------------------------------------------------------------- issues 13/14: weights, modes, resume, records
+def test_partial_loss_weights_merge_with_the_tasks_own(backbone):
+    from mtst.data import Task
+    from mtst.encoder import SentenceEncoder
+    from mtst.multitask import MultiTaskModel
+    tasks = [Task("topic", "sequence", ("app", "store"), loss_weight=0.5), Task.for_entities("ner", ["STORE"], loss_weight=3.0)]
+    model = MultiTaskModel(SentenceEncoder(backbone, max_length=32), tasks)
+    tr = MultiTaskTrainer(model, ddp_worker.synthetic(24, 0), None, TrainConfig(loss_weights={"topic": 2.0}, progress=False))
+    assert tr.balancer.weights() == {"topic": 2.0, "ner": 3.0}   # ner keeps its own 3.0 (was reset to 1)
+    tr = MultiTaskTrainer(model, ddp_worker.synthetic(24, 0), None, TrainConfig(progress=False))
+    assert tr.balancer.weights() == {"topic": 0.5, "ner": 3.0}
+
+
+def test_evaluate_restores_each_modules_own_mode(backbone):
+    tr = trainer(backbone)
+    tr.model.train(); tr.model.encoder.backbone.eval()   # e.g. a frozen backbone kept in eval mode (no dropout)
+    modes = {n: m.training for n, m in tr.model.named_modules()}
+    tr.evaluate()
+    assert {n: m.training for n, m in tr.model.named_modules()} == modes
+    tr.model.eval(); tr.evaluate()
+    assert not any(m.training for m in tr.model.modules())
+
+
+def test_resume_refuses_nothing_and_differences_before_writing(backbone, tmp_path):
+    from mtst.training import CheckpointError, ResumeError
+    with pytest.raises(CheckpointError, match=r"checkpoints: nothing to resume \(no checkpoint there\)"):
+        trainer(backbone, tmp_path / "new").fit(resume=True)
+    assert not (tmp_path / "new").exists()   # nothing written
+    with pytest.raises(CheckpointError, match="resume=True needs training.output_dir"): trainer(backbone).fit(resume=True)
+    with pytest.raises(CheckpointError, match="not a checkpoint folder"): trainer(backbone, tmp_path / "x").fit(resume=tmp_path)
+    out = tmp_path / "run"
+    trainer(backbone, out, max_steps=2, eval_before=False).fit()
+    record = (out / "train_config.json").read_bytes()
+    with pytest.raises(ResumeError) as e:
+        trainer(backbone, out, max_steps=3, lr=2e-3, batch_size=4, eval_before=False).fit(resume=True)
+    msg = str(e.value)
+    assert "training.lr: 0.001 in the checkpoint, 0.002 now" in msg and "training.batch_size: 8 in the checkpoint, 4 now" in msg
+    assert "max_steps" not in msg.split(". A resume")[0]        # the budget may change
+    assert (out / "train_config.json").read_bytes() == record    # the records were not touched
+    with pytest.raises(ResumeError, match="training examples per task"):
+        trainer(backbone, out, n_train=32, max_steps=3, eval_before=False).fit(resume=True)
+    tr = trainer(backbone, out, max_steps=3, eval_before=False)
+    tr.fit(resume=True)
+    assert tr.global_step == 3 and json.loads((out / "train_config.json").read_text())["max_steps"] == 3
+
+
+def test_damaged_checkpoint_files_are_named(backbone, tmp_path):
+    from mtst.training import CheckpointError
+    out = tmp_path / "run"
+    trainer(backbone, out, max_steps=2, eval_before=False).fit()
+    ck = latest_checkpoint(out / "checkpoints")
+    state = (ck / "training_state.pt").read_bytes()
+    (ck / "training_state.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(CheckpointError, match=f"{ck / 'training_state.pt'}: cannot read it"):
+        trainer(backbone, out, max_steps=2).fit(resume=True)
+    (ck / "training_state.pt").write_bytes(state); (ck / "model" / "heads.safetensors").write_bytes(b"\x00" * 32)
+    with pytest.raises(CheckpointError, match=f"{ck / 'model'}: cannot read it"):
+        trainer(backbone, out, max_steps=2).fit(resume=True)
+    (out / "checkpoints" / "latest.json").write_text("{")
+    with pytest.raises(CheckpointError, match="latest.json: not a valid checkpoint pointer"):
+        trainer(backbone, out, max_steps=2).fit(resume=True)
+
+
+def test_max_steps_stop_resumes_at_the_next_batch(backbone, tmp_path):
+    "A run stopped by max_steps inside an epoch, resumed with a bigger budget, trains exactly the batches it skipped."
+    def batches(tr):
+        seen, orig = [], tr._step_batch
+        def spy(task, idx): seen.append((task, list(idx))); return orig(task, idx)
+        tr._step_batch = spy
+        return seen
+    kw = dict(epochs=1, schedule="temperature", eval_before=False)
+    ref = trainer(backbone, tmp_path / "ref", **kw); ref_seen = batches(ref); ref.fit()
+    n = ref.scheduler.steps_per_epoch()
+    assert n > 3
+    first = trainer(backbone, tmp_path / "run", max_steps=3, **kw); seen = batches(first); first.fit()
+    meta = json.loads((latest_checkpoint(tmp_path / "run" / "checkpoints") / "meta.json").read_text())
+    assert (meta["epoch"], meta["position"], meta["global_step"]) == (0, 3, 3)   # not "epoch 1, position 0"
+    second = trainer(backbone, tmp_path / "run", **kw); seen2 = batches(second); second.fit(resume=True)
+    assert seen + seen2 == ref_seen and second.global_step == ref.global_step == n
 
 
 # ---------------------------------------------------------------- real processes
@@ -317,7 +412,7 @@ def test_resume_after_kill9_matches_uninterrupted(backbone, tmp_path):
     and check it ran only the remaining steps yet ends exactly like an uninterrupted run."""
     killed = tmp_path / "killed"
     args = [sys.executable, str(WORKER), "--backbone", backbone, "--epochs", "2"]
-    proc = subprocess.Popen(args + ["--out", str(killed), "--step-sleep", "0.3"], env=_env(),
+    proc = subprocess.Popen(args + ["--out", str(killed), "--step-sleep", "0.3"], env=_env("1"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def mid_epoch_checkpoint():
@@ -335,10 +430,10 @@ def test_resume_after_kill9_matches_uninterrupted(backbone, tmp_path):
     assert not (killed / "metrics.json").exists()  # it really died before finishing
     ck_step = json.loads((latest_checkpoint(killed / "checkpoints") / "meta.json").read_text())["global_step"]
     # the reference runs only now, so the killed process never competed with it for the CPU
-    ref = subprocess.run(args + ["--out", str(tmp_path / "ref")], env=_env(), capture_output=True, text=True, timeout=300)
+    ref = subprocess.run(args + ["--out", str(tmp_path / "ref")], env=_env("2"), capture_output=True, text=True, timeout=300)
     assert ref.returncode == 0, ref.stderr[-3000:]
     ref = _worker_json(ref.stdout)
-    res = subprocess.run(args + ["--out", str(killed), "--resume", "--init-seed", "123"], env=_env(),
+    res = subprocess.run(args + ["--out", str(killed), "--resume", "--init-seed", "123"], env=_env("3"),
                          capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-3000:]
     res = _worker_json(res.stdout)

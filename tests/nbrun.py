@@ -136,11 +136,18 @@ def summary_markdown(runs: list[dict], results: list[dict]) -> str:
     return "\n".join(lines) + "\n\n" + results_table(results)
 
 
-def run_course(out: Path, smoke: bool = False, only: str | None = None) -> int:
-    "Execute every notebook into `out` (never touching nbs/), print progress, write summary.md/json."
+def run_course(out: Path, smoke: bool = False, only: str | None = None, skip_done: bool = False) -> int:
+    """Execute every notebook into `out` (never touching nbs/), print progress, write summary.md/json.
+    `skip_done`: keep the notebooks that already ran ok in `out` (and their results), run only the others."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "results.jsonl").unlink(missing_ok=True)
-    nbs = [p for p in notebooks() if not only or re.search(only, p.name)]
+    done, before = {}, {"total_seconds": 0.0, "peak_rss_mb": 0.0}
+    if skip_done and (out / "summary.json").exists():
+        before = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        done = {r["notebook"]: r for r in before["runs"] if r["status"] == "ok"}
+    kept = [r for r in load_results(out) if r.get("notebook") in done] if done else []
+    (out / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in kept), encoding="utf-8")
+    nbs = [p for p in notebooks() if (not only or re.search(only, p.name)) and p.stem not in done]
+    if done: print(f"kept {len(done)} notebooks that already ran ok in {out}", flush=True)
     runs, t_all = [], time.perf_counter()
     for i, nb in enumerate(nbs, 1):
         params = smoke_parameters(nb) if smoke else {}
@@ -152,7 +159,10 @@ def run_course(out: Path, smoke: bool = False, only: str | None = None) -> int:
             print(f"    FAILED: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", flush=True)
         runs.append({"notebook": nb.stem, "status": status, "seconds": time.perf_counter() - t0})
         print(f"    {status} in {runs[-1]['seconds']:.1f} s", flush=True)
-    total, peak = time.perf_counter() - t_all, peak_rss_mb()
+    order = [p.stem for p in notebooks()]
+    runs = sorted([*done.values(), *runs], key=lambda r: order.index(r["notebook"]) if r["notebook"] in order else len(order))
+    total = time.perf_counter() - t_all + (before["total_seconds"] if done else 0.0)
+    peak = max(peak_rss_mb(), before["peak_rss_mb"] if done else 0.0)
     results = load_results(out)
     (out / "summary.md").write_text(summary_markdown(runs, results), encoding="utf-8")
     (out / "summary.json").write_text(json.dumps({"runs": runs, "results": results, "total_seconds": total,
@@ -204,6 +214,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "latest", help="output folder (default runs/latest)")
     ap.add_argument("--smoke", action="store_true", help="use each notebook's smoke parameters (tiny run)")
     ap.add_argument("--only", help="regex: run only the notebooks whose file name matches")
+    ap.add_argument("--skip-done", action="store_true",
+                    help="keep the notebooks that already ran ok in --out (and their results); run the others")
     ap.add_argument("--refresh", action="store_true",
                     help="after a successful full run, copy executed notebooks into nbs/ and update README")
     ap.add_argument("--refresh-from", type=Path, metavar="RUN_DIR",
@@ -216,8 +228,8 @@ def main(argv=None) -> int:
     if a.refresh_from:
         refresh(a.refresh_from.resolve(), readme=True)
         return 0
-    rc = run_course(a.out.resolve(), smoke=a.smoke, only=a.only)
-    if rc == 0 and a.refresh: refresh(a.out.resolve(), readme=a.only is None)  # README table needs every notebook
+    rc = run_course(a.out.resolve(), smoke=a.smoke, only=a.only, skip_done=a.skip_done)
+    if rc == 0 and a.refresh: refresh(a.out.resolve(), readme=True)  # README only when the run covers every notebook
     return rc
 
 

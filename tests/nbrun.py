@@ -99,7 +99,8 @@ def execute(nb_path: Path, out_path: Path, parameters: dict, results_dir: Path, 
     "Execute one notebook with papermill (cwd = nbs/, IN_TEST=1 so `nbdev_export()` is inert)."
     import papermill as pm
     env = {"IN_TEST": "1", "MTST_RESULTS_DIR": str(results_dir), "MTST_NOTEBOOK": nb_path.stem,
-           "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
+           "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false",
+           "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}   # spinning OpenMP threads starve others on shared cores
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:

@@ -23,9 +23,9 @@ from .core import MtstError, align_tokens_to_words, atomic_write_text
 # %% auto #0
 __all__ = ['TASK_KINDS', 'HEAD_TYPES', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'DataError',
            'Span', 'Task', 'Example', 'word_spans', 'words_of', 'check_spans', 'spans_to_bio', 'bio_to_spans',
-           'normalize_bio', 'DataWarning', 'warn_conflicts', 'read_jsonl', 'write_jsonl', 'read_conll', 'read_csv',
-           'shipped_tasks', 'data_dir', 'load_shipped', 'label_counts', 'jaccard', 'find_duplicates', 'encode_examples',
-           'MultiTaskCollator', 'length_grouped_batches']
+           'normalize_bio', 'DataWarning', 'warn_conflicts', 'read_jsonl', 'write_jsonl', 'tokens_to_spans',
+           'read_conll', 'read_csv', 'shipped_tasks', 'data_dir', 'load_shipped', 'label_counts', 'jaccard',
+           'find_duplicates', 'encode_examples', 'MultiTaskCollator', 'length_grouped_batches']
 
 # %% ../nbs/00_data.ipynb #e05474d0
 class DataError(MtstError, ValueError):
@@ -356,6 +356,19 @@ def write_jsonl(examples: Iterable[Example], path: str | Path, token_task: str =
     return atomic_write_text(path, "\n".join(rows) + "\n")  # never leave a half-written file behind
 
 # %% ../nbs/00_data.ipynb #3662c0e6
+def tokens_to_spans(tokens: Sequence[str], tags: Sequence[str]) -> tuple[str, list[Span]]:
+    "The text of `tokens` joined by single spaces, and the entity spans of their IOB2 `tags` (one tag per token)."
+    text, spans, cur = "", [], None
+    for tok, tag in zip(tokens, tags, strict=True):
+        start = len(text) + (1 if text else 0)
+        text = f"{text} {tok}" if text else tok
+        if tag == "O" or tag.startswith("B-"):
+            if cur: spans.append(Span(*cur)); cur = None
+            if tag != "O": cur = [start, len(text), tag[2:]]
+        else: cur[1] = len(text)
+    if cur: spans.append(Span(*cur))
+    return text, spans
+
 def read_conll(path: str | Path, task: str | Task = "ner", strict: bool = False, sep: str | None = None) -> list[Example]:
     """CoNLL columns (space- or tab-separated, `sep=None` = any whitespace), tag in the last column; IOB1 or
     IOB2 tags become IOB2 (`strict=True`: an I- tag that continues nothing is an error)."""
@@ -366,15 +379,7 @@ def read_conll(path: str | Path, task: str | Task = "ner", strict: bool = False,
     def flush():
         if not rows: return
         tags = normalize_bio([t for _, _, t in rows], strict, [f"{path}:{i}" for i, _, _ in rows])
-        text, spans, cur = "", [], None
-        for (i, tok, _), tag in zip(rows, tags):
-            start = len(text) + (1 if text else 0)
-            text = f"{text} {tok}" if text else tok
-            if tag == "O" or tag.startswith("B-"):
-                if cur: spans.append(Span(*cur)); cur = None
-                if tag != "O": cur = [start, len(text), tag[2:]]
-            else: cur[1] = len(text)
-        if cur: spans.append(Span(*cur))
+        text, spans = tokens_to_spans([tok for _, tok, _ in rows], tags)
         where = f"{path}:{rows[0][0]}"
         _check_label(tobj, spans, where)
         out.append(Example(text, {name: spans}, where))

@@ -12,7 +12,7 @@ import socket
 from pathlib import Path
 from typing import Sequence
 
-from .data import DataError, Example, Span, Task, _check_label, _check_text, normalize_bio
+from .data import DataError, Example, Task, _check_label, _check_text, normalize_bio, tokens_to_spans
 
 # %% auto #0
 __all__ = ['CONLL_TAGS', 'SST2_LABELS', 'AGNEWS_LABELS', 'FOLDER_FILES', 'FOLDER_READERS', 'FOLDER_COLUMNS', 'SOURCE_KEYS',
@@ -108,16 +108,7 @@ def _token_example(tokens, tags, names, task: Task, i: int, tokens_column: str, 
         if not isinstance(tok, str) or not tok.strip() or tok != tok.strip():
             raise DataError(f"{wt}: token {j} is {tok!r}; tokens must be non-empty words without surrounding spaces")
     tags = normalize_bio([_name_of(t, names, wg) for t in tags], strict, wg)
-    text = " ".join(tokens)
-    spans, cur, start = [], None, 0
-    for tok, tag in zip(tokens, tags):   # the same spans as mtst.data.read_conll
-        end = start + len(tok)
-        if tag == "O" or tag.startswith("B-"):
-            if cur: spans.append(Span(*cur)); cur = None
-            if tag != "O": cur = [start, end, tag[2:]]
-        else: cur[1] = end
-        start = end + 1
-    if cur: spans.append(Span(*cur))
+    text, spans = tokens_to_spans(tokens, tags)   # the same spans as mtst.data.read_conll
     _check_label(task, spans, wg)
     return Example(text, {task.name: spans}, f"{dname}[{split}]:{i}")
 

@@ -1,6 +1,7 @@
 """Parity with the reference: mtst single-task training vs transformers.Trainer on real data, and the joint run.
 
-    python bench/parity.py [--seeds 0 1 2] [--limit ROWS] [--dev-limit ROWS] [--data-dir DIR]
+    python bench/parity.py [--seeds 0 1 2] [--limit ROWS] [--dev-limit ROWS] [--data-dir DIR] [--json FILE]
+    python bench/parity.py --report seed0.json seed1.json ...   # the table from saved rows
 
 Five runs per seed, each a fresh subprocess (its own memory; mtst and Trainer runs alternate):
 
@@ -189,12 +190,16 @@ def main(argv=None) -> int:
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--max-length", type=int, default=256, help="tokenizer truncation in both")
-    ap.add_argument("--json", help="write every run's row to this file")
+    ap.add_argument("--json", help="write every run's row to this file (rewritten after each run, so a stopped bench keeps its rows)")
+    ap.add_argument("--report", nargs="+", metavar="JSON", help="print the table from rows saved by earlier --json runs, run nothing")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.child:
         child(a.child, a); return 0
+    if a.report:
+        rows = [r for f in a.report for r in json.load(open(f))]
+        print(report(rows, sorted({r["seed"] for r in rows}))); return 0
     passed = [x for k, v in (("--limit", a.limit), ("--dev-limit", a.dev_limit), ("--data-dir", a.data_dir), ("--model", a.model),
                              ("--epochs", a.epochs), ("--batch-size", a.batch_size), ("--lr", a.lr), ("--max-length", a.max_length))
               if v is not None for x in (k, str(v))]
@@ -204,14 +209,14 @@ def main(argv=None) -> int:
         for run in (RUNS if i % 2 == 0 else ("mtst/ner", "trainer/ner", "mtst/sst2", "trainer/sst2", "mtst/joint")):
             rows.append(spawn(run, seed, passed))
             r = rows[-1]
+            if a.json:
+                with open(a.json, "w") as f: json.dump(rows, f, indent=1)
             print(f"  seed {seed} {run:<13} {', '.join(f'{k} {v * 100:.2f}' for k, v in r['quality'].items())}; "
                   f"{r['samples'] / r['seconds']:.1f} samples/s, {r['seconds']:.1f} s, {r['steps']} steps", flush=True)
     print(f"\n{a.model}, {a.epochs} epoch(s), batch {a.batch_size}, lr {a.lr}, max_length {a.max_length}, "
           f"training rows per task: {a.limit or 'CoNLL all, SST-2 10,000'}, dev rows: {a.dev_limit or 'all'}; "
           f"torch threads {rows[0]['threads']}; total {time.perf_counter() - t0:.0f} s")
     print(report(rows, a.seeds))
-    if a.json:
-        with open(a.json, "w") as f: json.dump(rows, f, indent=1)
     return 0
 
 

@@ -19,24 +19,27 @@ import yaml
 from .core import MtstError
 
 # %% auto #0
-__all__ = ['FORMATS', 'TOP_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'USAGE_ERROR', 'RUN_FAILED', 'ConfigError', 'read_yaml',
-           'set_override', 'load_config', 'config_tasks', 'check_task_data', 'read_split', 'build_model',
-           'load_model_folder', 'load_run', 'check_backbone', 'check_output_dir', 'check_resume', 'cmd_train',
-           'cmd_evaluate', 'format_prediction', 'cmd_predict', 'load_encoder', 'cmd_encode', 'make_parser',
-           'error_line', 'main']
+__all__ = ['FORMATS', 'TOP_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'SPLITS', 'USAGE_ERROR', 'RUN_FAILED', 'ConfigError',
+           'read_yaml', 'set_override', 'load_config', 'config_tasks', 'check_task_data', 'read_split',
+           'resolve_source', 'build_model', 'load_model_folder', 'load_run', 'check_backbone', 'check_output_dir',
+           'check_resume', 'cmd_train', 'cmd_evaluate', 'format_prediction', 'cmd_predict', 'load_encoder',
+           'cmd_encode', 'make_parser', 'error_line', 'main']
 
 # %% ../nbs/05_cli.ipynb #4b008d4a
 FORMATS = ("jsonl", "conll", "csv", "tsv")
 TOP_KEYS = {"backbone": str, "pooling": str, "normalize": bool, "max_length": (int, type(None)),
             "output_dir": str, "tasks": list, "training": dict}
-TASK_KEYS = {"name": str, "kind": str, "format": str, "train": str, "validation": (str, type(None)),
-             "test": (str, type(None)), "text_column": str, "label_column": str, "span_column": str,
+TASK_KEYS = {"name": str, "kind": str, "format": str, "source": dict, "train": (str, dict), "validation": (str, dict, type(None)),
+             "test": (str, dict, type(None)), "text_column": str, "label_column": str, "span_column": str,
              "labels": (list, type(None)), "head": str, "pooling": (str, type(None)), "loss_weight": (int, float),
              "dropout": (int, float)}
-REQUIRED_TASK_KEYS = ("name", "kind", "format", "train")
+REQUIRED_TASK_KEYS = ("name", "kind", "train")   # and "format" (files) or "source" (a data set)
+SPLITS = ("train", "validation", "test")
 
 class ConfigError(MtstError, ValueError):
     "A problem in a config file, a command-line argument or an input file; the message names the file and the key."
+
+def _oneline(e: BaseException) -> str: return " ".join(str(e).split()) or type(e).__name__
 
 class _UniqueKeyLoader(yaml.SafeLoader):
     "YAML's safe loader, but a key given twice in one mapping is an error (plain YAML keeps the last one silently)."
@@ -164,6 +167,9 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
         if t["name"] in names: raise ConfigError(f"{src}: {where}: duplicate task name {t['name']!r}")
         names.add(t["name"])
         if t["kind"] not in ("sequence", "token"): raise ConfigError(f"{src}: {where}.kind: {t['kind']!r} is not one of ['sequence', 'token']")
+        if "source" in t:
+            out["tasks"].append(_source_task(t, f"{src}: {where}", base)); continue
+        if "format" not in t: raise ConfigError(f"{src}: {where}: missing required key 'format' (files) or 'source' (a data set)")
         if t["format"] not in FORMATS: raise ConfigError(f"{src}: {where}.format: {t['format']!r} is not one of {list(FORMATS)}")
         if t["kind"] == "sequence" and t["format"] == "conll":
             raise ConfigError(f"{src}: {where}: format 'conll' holds token tags; a sequence task needs jsonl, csv or tsv")
@@ -183,8 +189,10 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
             raise ConfigError(f"{src}: {where}.dropout must be in [0, 1), got {t['dropout']!r}")
         task = {"text_column": "text", "label_column": t["name"], "span_column": "entities", "labels": None,
                 "validation": None, "test": None, **t}
-        for split in ("train", "validation", "test"):
+        for split in SPLITS:
             if task[split] is None: continue
+            if not isinstance(task[split], str):
+                raise ConfigError(f"{src}: {where}.{split}: a file path, got {task[split]!r} (split mappings are for a 'source')")
             f = (base / task[split]).resolve()
             if not f.is_file(): raise ConfigError(f"{src}: {where}.{split}: file not found: {f}")
             task[split] = str(f)
@@ -211,8 +219,12 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
     return out
 
 # %% ../nbs/05_cli.ipynb #36c970cc
-def _read_task_file(task: dict, path: str, tobj=None) -> list:
-    from mtst.data import read_conll, read_csv, read_jsonl
+def _read_task_file(task: dict, path: str | dict, tobj=None) -> list:
+    from mtst.data import DataError, read_conll, read_csv, read_jsonl
+    if "source" in task:   # `path` is the resolved source mapping of one split
+        from mtst.hfdata import load_source
+        try: return load_source(path, task["name"], task["kind"], task=tobj)[1]
+        except DataError as e: raise ConfigError(f"task {task['name']!r}: {_oneline(e)}") from None
     fmt = task["format"]
     if fmt == "jsonl":
         if task["kind"] == "sequence":
@@ -226,13 +238,14 @@ def _read_task_file(task: dict, path: str, tobj=None) -> list:
 def _rename(examples: list, task: dict) -> list:
     "jsonl sequence labels come keyed by their column; key them by the task name."
     from mtst.data import Example
-    col, name = task["label_column"], task["name"]
-    if task["format"] != "jsonl" or task["kind"] != "sequence" or col == name: return examples
+    col, name = task.get("label_column"), task["name"]
+    if task.get("format") != "jsonl" or task["kind"] != "sequence" or col == name: return examples
     return [Example(e.text, {name: e.labels[col]} if col in e.labels else {}, e.source) for e in examples]
 
 def config_tasks(cfg: dict) -> list:
     "The `Task`s a validated config describes (label lists from the config, else from the training files)."
-    from mtst.data import Task
+    from dataclasses import replace
+    from mtst.data import DataError, Task
     out = []
     for t in cfg["tasks"]:
         kw = {k: t[k] for k in ("head", "pooling", "loss_weight", "dropout") if k in t}
@@ -242,6 +255,12 @@ def config_tasks(cfg: dict) -> list:
                            Task(t["name"], "sequence", tuple(t["labels"]), **kw))
             except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None
             continue
+        if "source" in t:   # label names from the data set's ClassLabel feature (or sorted from its rows)
+            from mtst.hfdata import load_source
+            try: task = load_source(t["train"], t["name"], t["kind"])[0]
+            except DataError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {_oneline(e)}") from None
+            try: out.append(replace(task, **kw)); continue
+            except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None
         ex = _rename(_read_task_file(t, t["train"]), t)
         try: task = Task.from_examples(t["name"], ex, **kw)
         except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r} ({t['train']}): {e}") from None
@@ -254,6 +273,9 @@ def check_task_data(cfg: dict, examples: list, split: str = "train") -> None:
     "ConfigError naming task, file and column if a task has no labelled example in `split` (e.g. a misspelt column)."
     for t in cfg["tasks"]:
         if not t.get(split) or any(t["name"] in e.labels for e in examples): continue
+        if "source" in t:
+            raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: no {split} example in source {t[split]} has a label for it; "
+                              "check the source's label/tags column")
         key = None if t["format"] == "conll" else "label_column" if t["kind"] == "sequence" else "span_column"
         hint = (f" (column {t[key]!r}); check {key} and text_column {t['text_column']!r}" if key else
                 "; check that the file holds word/tag lines")
@@ -274,6 +296,40 @@ def read_split(cfg: dict, split: str, tasks: list | None = None) -> list:
             else: merged[key] = Example(e.text, dict(e.labels), e.source)
     return list(merged.values())
 
+# %% ../nbs/05_cli.ipynb #9d321605
+def resolve_source(source: dict, split: str | dict, base: Path, where: str) -> dict:
+    """The `mtst.hfdata` source mapping for one split of a task's `source:` (`split`: a split name, or a mapping
+    of source keys for this split); `folder`/`disk` are relative to `base`. ConfigError starting with `where`."""
+    from mtst.hfdata import FOLDER_FILES, SOURCE_KEYS, real_source
+    spec = {**source, **({"split": split} if isinstance(split, str) else split)}
+    if bad := sorted(set(spec) - set(SOURCE_KEYS) | set(spec) & {"name", "kind"}):
+        raise ConfigError(f"{where}: unknown source key(s) {bad}; known: {[k for k in SOURCE_KEYS if k not in ('name', 'kind')]}")
+    found = [k for k in ("hub", "disk", "folder") if spec.get(k)]
+    if len(found) > 1: raise ConfigError(f"{where}: give one of 'hub', 'disk', 'folder' (got {found})")
+    for k in ("disk", "folder"):
+        if spec.get(k): spec[k] = str((base / Path(spec[k]).expanduser()).resolve())
+    if found == ["disk"] and not Path(spec["disk"]).is_dir():
+        raise ConfigError(f"{where}.disk: folder not found: {spec['disk']} (write one with Dataset.save_to_disk)")
+    if found in ([], ["folder"]):   # the standard files of a known data set
+        if spec.get("format") not in FOLDER_FILES:
+            raise ConfigError(f"{where}: give 'hub', 'disk' or 'format' (one of {list(FOLDER_FILES)}, with an optional 'folder'); "
+                              f"got format {spec.get('format')!r}")
+        extra = {k: v for k, v in spec.items() if k not in ("folder", "format", "split")}
+        try: spec = real_source(spec["format"], spec.get("split", "train"), data_dir=spec.get("folder"),
+                                prefer="folder" if found else "auto", **extra)
+        except (ValueError, MtstError) as e: raise ConfigError(f"{where}: {_oneline(e)}") from None
+    return spec
+
+def _source_task(t: dict, where: str, base: Path) -> dict:
+    "A config task with a `source:`, every split resolved (see `resolve_source`)."
+    if misplaced := sorted(set(t) & {"format", "text_column", "label_column", "span_column"}):
+        raise ConfigError(f"{where}: {misplaced} belong to file tasks; with 'source', give the columns inside it "
+                          "(text_column, label_column, tokens_column, tags_column)")
+    task = {"labels": None, "validation": None, "test": None, **t}
+    for split in SPLITS:
+        if task[split] is not None: task[split] = resolve_source(t["source"], task[split], base, f"{where}.{split}")
+    return task
+
 # %% ../nbs/05_cli.ipynb #fc4273ee
 def build_model(cfg: dict, tasks: list):
     "A fresh MultiTaskModel for a validated config."
@@ -281,8 +337,6 @@ def build_model(cfg: dict, tasks: list):
     from mtst.multitask import MultiTaskModel
     enc = SentenceEncoder(cfg["backbone"], pooling=cfg["pooling"], normalize=cfg["normalize"], max_length=cfg["max_length"])
     return MultiTaskModel(enc, tasks)
-
-def _oneline(e: BaseException) -> str: return " ".join(str(e).split()) or type(e).__name__
 
 def _read_json(f: Path) -> dict:
     "A JSON file mtst wrote; ConfigError naming the file (and line) if it cannot be read."
@@ -424,6 +478,9 @@ def cmd_evaluate(a) -> int:
         if not cfg: raise ConfigError(f"{a.run_dir}: no config.json, so the format of {a.file} is unknown; evaluate a run folder of `mtst train`")
         spec = [t for t in cfg["tasks"] if t["name"] == a.task] if a.task else cfg["tasks"][:1]
         if not spec: raise ConfigError(f"--task {a.task!r}: not a task of this run; choose one of {[t['name'] for t in cfg['tasks']]}")
+        if "source" in spec[0]:
+            raise ConfigError(f"--file {a.file}: task {spec[0]['name']!r} reads a data set (source:), so the file's format is unknown; "
+                              "evaluate a split of it with --split instead")
         if not Path(a.file).is_file(): raise ConfigError(f"--file {a.file}: file not found; check the path")
         ex = [e for e in _rename(_read_task_file(spec[0], a.file, model.tasks[spec[0]["name"]]), spec[0]) if e.labels]
         what = a.file

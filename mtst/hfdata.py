@@ -300,7 +300,7 @@ def real_source(fmt: str, split: str = "train", data_dir: str | Path | None = No
     folder = Path(data_dir) if data_dir is not None else real_data_dir()
     if prefer != "hub" and folder is not None:
         spec = {"folder": str(folder), "format": fmt, "split": split, **extra}
-        try: _folder_file(spec, ""); return spec
+        try: _folder_file(spec, f"{fmt} {split}"); return spec
         except DataError:
             if prefer == "folder": raise
     if prefer != "folder" and hub_reachable():

@@ -403,3 +403,65 @@ def test_same_config_same_history_in_two_processes(backbone, tmp_path):
         res.append(json.loads(out.strip().splitlines()[-1]))
     assert res[0]["unseeded_heads"] != res[1]["unseeded_heads"]   # without a seed, processes start differently
     assert res[0]["cli"] == res[1]["cli"] and res[0]["api"] == res[1]["api"]
+
+
+@pytest.fixture
+def source_cfg(tmp_path, backbone):
+    "A config whose tasks read data sets (`source:`): CoNLL files in a folder and a `save_to_disk` Dataset."
+    from datasets import Dataset
+    (tmp_path / "std" / "conll2003").mkdir(parents=True)
+    conll = "EU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP B-MISC\n\nPeter NNP B-NP B-PER\nBlackburn NNP I-NP I-PER\n"
+    for f in ("train.txt", "valid.txt"): (tmp_path / "std" / "conll2003" / f).write_text(conll)
+    Dataset.from_dict({"review": ["great phone", "awful battery", "fine screen", "broken box"],
+                       "stars": ["pos", "neg", "pos", "neg"]}).save_to_disk(str(tmp_path / "reviews"))
+    cfg = {"backbone": backbone, "max_length": 32, "output_dir": "run", "tasks": [
+        {"name": "ner", "kind": "token", "source": {"format": "conll", "folder": "std"}, "train": "train", "validation": "validation"},
+        {"name": "mood", "kind": "sequence", "source": {"disk": "reviews", "text_column": "review", "label_column": "stars"},
+         "train": {"split": "train", "limit": 3, "seed": 0}, "validation": "train"}],
+        "training": {"epochs": 1, "max_steps": 2, "batch_size": 2, "progress": False}}
+    return _write(tmp_path, cfg)
+
+
+def test_source_tasks_train_evaluate_and_refuse_files(source_cfg, tmp_path, capsys):
+    c = load_config(source_cfg)
+    assert c["tasks"][0]["train"] == {"folder": str(tmp_path / "std"), "format": "conll", "split": "train"}   # relative to the config
+    tasks = cli.config_tasks(c)
+    assert tasks[0].entity_types == ("LOC", "MISC", "ORG", "PER") and tasks[1].labels == ("neg", "pos")
+    assert len(cli.read_split(c, "train", tasks)) == 2 + 3
+    assert main(["train", str(source_cfg), "--no-progress"]) == 0
+    saved = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert saved["tasks"][1]["train"]["limit"] == 3   # the run records where its data came from
+    capsys.readouterr()
+    assert main(["evaluate", str(tmp_path / "run"), "--split", "validation", "--json"]) == 0
+    assert set(json.loads(capsys.readouterr().out)) >= {"ner", "mood"}
+    (tmp_path / "x.txt").write_text("x\n")
+    assert main(["evaluate", str(tmp_path / "run"), "--file", str(tmp_path / "x.txt"), "--task", "mood"]) == 2
+    assert "reads a data set (source:)" in one_error_line(capsys)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: t["source"].update(hub="some/set"), "give one of 'hub', 'disk', 'folder'"),
+    (lambda t: t["source"].update(folder="nowhere"), "nowhere/conll2003/train.txt not found; get the data online"),
+    (lambda t: t["source"].update(tag_column="x"), "unknown source key(s) ['tag_column']"),
+    (lambda t: t.update(format="conll"), "['format'] belong to file tasks"),
+    (lambda t: t.update(validation="test"), "conll has no 'test' file"),
+    (lambda t: t.update(source={"hub": "nobody/none"}), "cannot load from the Hugging Face Hub"),
+])
+def test_bad_sources_are_one_line_before_any_model_loads(source_cfg, monkeypatch, capsys, edit, message):
+    import datasets, huggingface_hub
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(cli, "build_model", lambda *a: pytest.fail("a model was built"))
+    c = yaml.safe_load(source_cfg.read_text()); edit(c["tasks"][0]); source_cfg.write_text(yaml.safe_dump(c))
+    assert main(["train", str(source_cfg), "--dry-run"]) == 2
+    err = one_error_line(capsys)
+    assert message in err and ("tasks[0] (ner)" in err or "task 'ner'" in err), err
+
+
+def test_real_data_config_reads_the_shared_copies():
+    from mtst.hfdata import real_data_dir
+    if real_data_dir() is None or not (real_data_dir() / "conll2003" / "train.txt").is_file():
+        pytest.skip("no real data folder (MTST_DATA_DIR or ../shared/data)")
+    c = load_config(ROOT / "configs" / "real_data.yaml")
+    assert [t["train"]["format"] for t in c["tasks"]] == ["conll", "sst2"]
+    assert c["tasks"][1]["train"]["limit"] == 10_000 and c["tasks"][0]["validation"]["split"] == "validation"

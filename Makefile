@@ -3,8 +3,11 @@ PY ?= python
 
 .PHONY: test course refresh export clean sync-links
 
-test:            ## the test suite: every notebook with tiny parameters + unit tests
-	$(PY) -m pytest -q tests
+# test processes (pytest-xdist); each uses one thread, so JOBS = the cores you give the tests
+JOBS ?= 2
+
+test:            ## the test suite: every notebook with tiny parameters + unit tests, JOBS at a time
+	$(PY) -m pytest -q -n $(JOBS) --dist worksteal tests
 
 course:          ## the main job: every notebook with default parameters into runs/latest
 	$(PY) tests/nbrun.py --out runs/latest

@@ -11,14 +11,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
 
+import torch
 from torch import nn
 
-from .data import Example, Task, encode_examples
-from .evaluation import delta_m, run_seeds
+from .core import eval_mode
+from .data import Example, MultiTaskCollator, Task, encode_examples, word_spans
+from .evaluation import delta_m, entity_scores_by_mention, run_seeds
 from .training import MAIN_METRIC, MultiTaskTrainer, TrainConfig
 
 # %% auto #0
-__all__ = ['task_subset', 'task_updates', 'train_and_score', 'single_task_runs', 'multi_vs_single']
+__all__ = ['task_subset', 'task_updates', 'predicted_tags', 'train_and_score', 'single_task_runs', 'multi_vs_single']
 
 # %% ../nbs/04a_multi_vs_single.ipynb #a4b1040b
 def task_subset(examples: Sequence[Example], task: str) -> list[Example]:
@@ -37,11 +39,31 @@ def task_updates(trainer: MultiTaskTrainer) -> dict[str, int]:
         left -= steps
     return dict(seen)
 
+# %% ../nbs/04a_multi_vs_single.ipynb #cb792442
+@torch.inference_mode()
+def predicted_tags(model: nn.Module, task: Task, examples: Sequence[Example], max_length: int | None = None,
+                   batch_size: int = 64) -> list[list[str]]:
+    """The IOB2 tag `model` predicts for each word of each example on token task `task` (read at the word's first
+    sub-token, as the metric does); words cut off by truncation get "O"."""
+    examples, tok = list(examples), model.encoder.tokenizer
+    feats = encode_examples([Example(e.text, {task.name: e.labels.get(task.name) or []}, e.source) for e in examples],
+                            tok, [task], max_length=max_length)
+    collate, out = MultiTaskCollator(tok, [task]), []
+    with eval_mode(model):
+        for s in range(0, len(feats), batch_size):
+            batch = collate(feats[s:s + batch_size])
+            logits = model(batch["input_ids"].to(model.device), batch["attention_mask"].to(model.device), tasks=[task.name]).logits
+            for y, p, ex in zip(batch["labels"][task.name], logits[task.name].argmax(-1).cpu(), examples[s:s + batch_size]):
+                tags = [task.labels[i] for i in p[y != -100].tolist()]
+                out.append(tags + ["O"] * (len(word_spans(ex.text)) - len(tags)))
+    return out
+
 # %% ../nbs/04a_multi_vs_single.ipynb #78eec371
 def train_and_score(make_model: Callable[[list[Task]], nn.Module], tasks: Sequence[Task], train: Sequence[Example],
                     validation: Sequence[Example], config: TrainConfig, test: Sequence[Example] | None = None) -> dict:
     """Train `make_model(tasks)` with `config`; returns `{task: {"validation": main metric, "test": ..., "updates": n}}`
-    plus `"_seconds"` (training wall time) and `"_steps"` (optimizer steps)."""
+    (token tasks add `"validation seen"`/`"validation unseen"`, entity F1 on mentions seen/unseen in `train`, and the
+    same for test) plus `"_seconds"` (training wall time) and `"_steps"` (optimizer steps)."""
     model = make_model(list(tasks))
     trainer = MultiTaskTrainer(model, list(train), list(validation), config)
     val = trainer.fit()
@@ -49,6 +71,11 @@ def train_and_score(make_model: Callable[[list[Task]], nn.Module], tasks: Sequen
     updates = task_updates(trainer)
     out = {t.name: {"validation": val[t.name][MAIN_METRIC[t.kind]], "updates": updates.get(t.name, 0),
                     **({"test": tst[t.name][MAIN_METRIC[t.kind]]} if tst else {})} for t in tasks}
+    for t in (t for t in tasks if t.kind == "token"):
+        for split, exs in (("validation", validation), ("test", test or [])):
+            if not (exs := task_subset(exs, t.name)): continue
+            by = entity_scores_by_mention(exs, predicted_tags(model, t, exs, config.max_length), train, t.name)
+            out[t.name] |= {f"{split} seen": by["seen"]["f1"], f"{split} unseen": by["unseen"]["f1"]}
     return {**out, "_seconds": trainer.train_seconds, "_steps": trainer.global_step}
 
 def single_task_runs(make_model: Callable, tasks: Sequence[Task], train: Sequence[Example], validation: Sequence[Example],
@@ -69,8 +96,8 @@ def multi_vs_single(make_model: Callable, tasks: Sequence[Task], train: Sequence
                     config: TrainConfig, seeds: Sequence[int] = (0, 1, 2), test: Sequence[Example] | None = None,
                     split: str = "validation", verbose: bool = False) -> list[dict]:
     """Multi-task run and single-task runs for each seed (`config.seed` is set to it). One flat dict per seed:
-    `multi/<task>`, `single/<task>` (main metric on `split`), `delta_m` (%; NaN where a single-task metric is 0),
-    updates and seconds of each."""
+    `multi/<task>`, `single/<task>` (main metric on `split`; token tasks add `multi/<task> seen|unseen` and the same
+    for single), `delta_m` (%; NaN where a single-task metric is 0), updates and seconds of each."""
     def one(seed: int) -> dict:
         cfg = replace(config, seed=seed)
         multi = train_and_score(make_model, tasks, train, validation, cfg, test)
@@ -79,6 +106,9 @@ def multi_vs_single(make_model: Callable, tasks: Sequence[Task], train: Sequence
         for t in tasks:
             row[f"multi/{t.name}"], row[f"single/{t.name}"] = multi[t.name][split], single[t.name][split]
             row[f"multi updates/{t.name}"], row[f"single updates/{t.name}"] = multi[t.name]["updates"], single[t.name]["updates"]
+            for part in ("seen", "unseen"):
+                if f"{split} {part}" in multi[t.name]:
+                    row[f"multi/{t.name} {part}"], row[f"single/{t.name} {part}"] = multi[t.name][f"{split} {part}"], single[t.name][f"{split} {part}"]
         try: row["delta_m"] = delta_m({t.name: multi[t.name][split] for t in tasks}, {t.name: single[t.name][split] for t in tasks})
         except ValueError: row["delta_m"] = float("nan")   # a single-task metric of 0: no relative change
         row["multi seconds"], row["single seconds"] = multi["_seconds"], sum(single[t.name]["seconds"] for t in tasks)

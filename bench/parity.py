@@ -47,7 +47,6 @@ def specs(a) -> dict:
 
 
 def run_trainer(task: str, a) -> dict:
-    import numpy as np
     import torch
     from transformers import (AutoModelForSequenceClassification, AutoModelForTokenClassification, DataCollatorForTokenClassification,
                               DataCollatorWithPadding, Trainer, TrainingArguments)

@@ -10,7 +10,7 @@ import pytest
 from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value, load_dataset
 
 from mtst.data import DataError, Span, Task, read_conll
-from mtst.hfdata import (CONLL_TAGS, from_hf, hf_task, load_source, load_source_dataset, read_agnews_dataset,
+from mtst.hfdata import (CONLL_TAGS, from_hf, load_source, load_source_dataset, read_agnews_dataset,
                          read_conll_dataset, read_sst2_dataset, real_data_dir, real_source, sts_pairs)
 
 SST_FEATS = Features({"sentence": Value("string"), "label": ClassLabel(names=["negative", "positive"])})
@@ -87,7 +87,7 @@ def test_folder_readers_and_load_source(tmp_path):
     task, exs = load_source(spec, name="sentiment")
     order = list(range(20)); random.seed(0); random.shuffle(order)   # the shared README's recipe
     assert [e.text for e in exs] == [f"film {i} " for i in order[:5]] and task.labels == ("negative", "positive")
-    assert exs[0].source.endswith(f"train.tsv[train]:0")
+    assert exs[0].source.endswith("train.tsv[train]:0")
     with pytest.raises(DataError, match=r"bad.tsv:3: expected 'sentence<TAB>0 or 1'"):
         (tmp_path / "bad.tsv").write_text("sentence\tlabel\nok \t1\nbad \t2\n"); read_sst2_dataset(tmp_path / "bad.tsv")
     (tmp_path / "ag.tsv").write_text('Stocks fall\tBusiness\n"A ""quoted"" goal"\tSports\n')

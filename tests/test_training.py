@@ -15,9 +15,8 @@ import pytest
 import torch
 
 import ddp_worker
-from mtst.training import (BALANCINGS, SCHEDULES, LossBalancer, MultiTaskTrainer, NonFiniteLossError, TaskScheduler,
-                           TrainConfig, accuracy, atomic_write, classification_report, entity_scores, evaluate,
-                           latest_checkpoint, load_checkpoint, macro_f1, task_probabilities)
+from mtst.training import (SCHEDULES, LossBalancer, MultiTaskTrainer, NonFiniteLossError, TaskScheduler,
+                           TrainConfig, accuracy, atomic_write, classification_report, entity_scores, latest_checkpoint, load_checkpoint, macro_f1, task_probabilities)
 
 WORKER = Path(__file__).with_name("ddp_worker.py")
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,13 +10,13 @@ test:            ## the test suite: every notebook with tiny parameters + unit t
 	$(PY) -m pytest -q -n $(JOBS) --dist worksteal tests
 
 course:          ## the main job: every notebook with default parameters into runs/latest
-	$(PY) tests/nbrun.py --out runs/latest
+	$(PY) tools/nbrun.py --out runs/latest
 
 refresh:         ## maintainer: run the course and store its outputs in nbs/ and README.md
-	$(PY) tests/nbrun.py --out runs/latest --refresh
+	$(PY) tools/nbrun.py --out runs/latest --refresh
 
 export:          ## notebooks -> mtst/ package, and strip notebook noise
 	nbdev_clean && nbdev_export
 
 sync-links:      ## rewrite every Colab badge/link from settings.ini (user, repo, branch)
-	$(PY) tests/nbrun.py --sync-links
+	$(PY) tools/nbrun.py --sync-links

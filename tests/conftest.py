@@ -2,7 +2,8 @@ import os
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))  # so tests can `import nbrun`
+sys.path.insert(0, str(Path(__file__).parent))                     # the tests' helper modules (ddp_worker, tiny_models, ...)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))   # the course runner, `import nbrun`
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # `make test` runs JOBS pytest processes side by side: one thread each (they and their notebook kernels and

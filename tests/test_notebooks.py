@@ -34,7 +34,7 @@ def test_lesson_conventions(nb):
     assert "\n> " in title.source, f"{nb.name}: the title cell needs a one-line '> subtitle'"
     text = "\n".join(c.source for c in cells)
     assert nbrun.colab_badge(nb.name) in text, \
-        f"{nb.name}: missing or stale Colab badge (run `python tests/nbrun.py --sync-links`)"
+        f"{nb.name}: missing or stale Colab badge (run `python tools/nbrun.py --sync-links`)"
     code = [c for c in cells if c.cell_type == "code"]
     colab = [c for c in code if "/content" in c.source]
     assert colab and nbrun.clone_url() in colab[0].source, f"{nb.name}: needs the Colab-only install cell"

@@ -3,7 +3,7 @@
 One module serves both commands in the README:
 * the tests (`tests/test_notebooks.py`) run every notebook with its *smoke* parameters, the values
   written as `# smoke: <value>` comments in its `parameters` cell;
-* the main job (`make course`, i.e. `python tests/nbrun.py`) runs every notebook with its default
+* the main job (`make course`, i.e. `python tools/nbrun.py`) runs every notebook with its default
   parameters into an output folder, then writes a summary of each notebook's key results.
 
 Notebooks are discovered, never listed: every `nbs/*.ipynb` not starting with `_`, in name order

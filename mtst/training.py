@@ -31,8 +31,8 @@ __all__ = ['SCHEDULES', 'BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAM
            'task_probabilities', 'TaskScheduler', 'LossBalancer', 'accuracy', 'macro_f1', 'classification_report',
            'entity_scores', 'evaluate', 'save_checkpoint', 'CheckpointError', 'latest_checkpoint',
            'read_checkpoint_state', 'load_checkpoint', 'NonFiniteLossError', 'TrainConfig', 'set_seed', 'check_labels',
-           'check_metric', 'ResumeError', 'resume_differences', 'MultiTaskTrainer', 'replace_dir', 'load_best',
-           'shutdown_distributed', 'plot_history']
+           'check_metric', 'ResumeError', 'resume_differences', 'inert_loss_weights', 'MultiTaskTrainer', 'replace_dir',
+           'load_best', 'shutdown_distributed', 'plot_history']
 
 # %% ../nbs/04_training.ipynb #f6fe41bf
 SCHEDULES = ("sequential", "round_robin", "proportional", "temperature", "annealed", "joint")
@@ -377,6 +377,8 @@ class TrainConfig:
     temperature: float = 2.0                # for schedule="temperature"
     balancing: str = "static"               # one of BALANCINGS
     loss_weights: dict | None = None        # static weights per task (default: task.loss_weight)
+    weights_act_on: str = "loss"            # "loss": static weights scale the task losses; "lr": they scale the learning
+                                            # rate of each step by its task's weight (one task per step; lesson 04)
     dwa_temperature: float = 2.0
     balancer_lr: float = 1e-2               # learning rate of the uncertainty log-variances (few values: a high lr is fine)
     max_length: int | None = None           # tokenizer truncation (default: the backbone's)
@@ -400,6 +402,12 @@ class TrainConfig:
     def __post_init__(self):
         if self.schedule not in SCHEDULES: raise ValueError(f"training.schedule: unknown {self.schedule!r}; choose one of {SCHEDULES}")
         if self.balancing not in BALANCINGS: raise ValueError(f"training.balancing: unknown {self.balancing!r}; choose one of {BALANCINGS}")
+        if self.weights_act_on not in ("loss", "lr"):
+            raise ValueError(f"training.weights_act_on: unknown {self.weights_act_on!r}; choose 'loss' or 'lr'")
+        if self.weights_act_on == "lr" and (self.schedule == "joint" or self.balancing != "static"):
+            raise ValueError(f"training.weights_act_on='lr' scales each step's learning rate by the weight of its one task: it needs "
+                             f"static balancing and a schedule with one task per step, not schedule={self.schedule!r} with "
+                             f"balancing={self.balancing!r}; use weights_act_on='loss' there")
         if self.precision not in ("fp32", "bf16", "fp16"): raise ValueError(f"training.precision: unknown {self.precision!r}; choose fp32, bf16 or fp16")
         def is_int(v): return isinstance(v, int) and not isinstance(v, bool)
         def is_num(v): return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
@@ -511,6 +519,22 @@ def resume_differences(state: dict, config: TrainConfig, setup: dict, ck: str | 
                           f"or start a new run (another output_dir, or without resume)")
     return diffs
 
+def inert_loss_weights(weights: dict[str, float], config: TrainConfig) -> str | None:
+    """One line saying why the static loss `weights` (task -> weight) can change training little or not at all under
+    `config`, or None where they act. They cannot act when every optimizer step trains one task (all schedules but
+    `joint`, `grad_accum=1`) and `max_grad_norm` clips: the weight only rescales that step's gradient, clipping gives
+    every step above `max_grad_norm` the same length, and AdamW divides a constant scale out of a task's own head
+    (lesson 04 measures it). Weights of 0 are left out: they switch a task's gradient off, which does act."""
+    c = config
+    if c.balancing != "static" or c.weights_act_on != "loss" or c.schedule == "joint" or c.grad_accum != 1 or c.max_grad_norm is None:
+        return None
+    if len({float(w) for w in weights.values() if w > 0}) < 2: return None
+    shown = {t: float(w) for t, w in weights.items()}
+    return (f"static loss weights {shown} have little or no effect here: with one task per step (schedule {c.schedule!r}) a "
+            f"weight only rescales that step's gradient, which gradient clipping (max_grad_norm={c.max_grad_norm:g}) and AdamW "
+            f"undo; to weight tasks, use schedule 'joint', a sampling schedule (e.g. 'temperature'), or "
+            f"weights_act_on='lr' (scales the learning rate of each task's steps)")
+
 class MultiTaskTrainer:
     """Train a `MultiTaskModel` on `train` examples, evaluating on `validation` examples.
 
@@ -548,7 +572,11 @@ class MultiTaskTrainer:
         self.scheduler = TaskScheduler(pools, cfg.batch_size, cfg.schedule, cfg.temperature, cfg.epochs, cfg.seed)
         # each task's own Task.loss_weight, overridden by the ones TrainConfig names (a partial dict changes only those)
         weights = {**{t: task.loss_weight for t, task in self.tasks.items()}, **(cfg.loss_weights or {})}
-        self.balancer = LossBalancer(list(self.tasks), cfg.balancing, weights, cfg.dwa_temperature)
+        self.static_weights = weights
+        # weights_act_on="lr": the losses stay unweighted, each step's learning rate is scaled by its task's weight
+        self.lr_weights = weights if cfg.weights_act_on == "lr" else None
+        self.balancer = LossBalancer(list(self.tasks), cfg.balancing, None if self.lr_weights else weights, cfg.dwa_temperature)
+        self.grad_norm: torch.Tensor | None = None   # the last step's gradient norm before clipping (for callbacks)
         self.history_rows: list[dict] = []
         self.metrics_before: dict | None = None
         self.metrics_after: dict | None = None
@@ -754,6 +782,12 @@ class MultiTaskTrainer:
         self.samples_seen += len(idx) * self.world
         return values
 
+    def _lr_scale(self, acc: dict[str, list]) -> float:
+        "weights_act_on='lr': the step's learning-rate factor, its task's weight (the mean over its micro-batches' tasks)."
+        if self.lr_weights is None or not acc: return 1.0
+        n = sum(len(v) for v in acc.values())
+        return sum(self.lr_weights[t] * len(v) for t, v in acc.items()) / n
+
     def _checkpoint_note(self) -> str:
         "What a fault leaves behind, for error messages: the last checkpoint (untouched), or that there is none."
         if self.out is None: return "no checkpoint is written (no output_dir)"
@@ -762,7 +796,8 @@ class MultiTaskTrainer:
         if ck is None: return f"no checkpoint had been written yet in {self.out / 'checkpoints'}"
         return f"the last checkpoint {ck} (step {int(ck.name.split('-')[-1])}) is untouched"
 
-    def _optimizer_step(self, tasks: Sequence[str] = ()):
+    def _optimizer_step(self, tasks: Sequence[str] = (), lr_scale: float = 1.0):
+        "Unscale, clip, step (each parameter group's learning rate times `lr_scale` for this step only), schedule."
         cfg = self.config
         if self.dist and self.balancer.method == "uncertainty":
             for p in self.balancer.parameters():
@@ -773,13 +808,18 @@ class MultiTaskTrainer:
         # the clip returns the total gradient norm (max_norm=inf: measure only); a finite loss can still
         # give inf/NaN gradients, and one such step would poison every weight and the next checkpoint
         norm = torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm or float("inf")) if params else torch.zeros(())
+        self.grad_norm = norm.detach()
         if not self.scaler.is_enabled() and not torch.isfinite(norm):  # (fp16's scaler skips such steps itself)
             self.optimizer.zero_grad(set_to_none=True)
             raise NonFiniteLossError(f"step {self.global_step + 1}: the gradient norm is {norm.detach().item()} although the "
                                      f"loss is finite (task(s) {sorted(set(tasks))}, epoch {self._epoch + 1}, batch "
                                      f"{self._position + 1} of {self._plan_len}); the step was not applied. Lower the "
                                      f"learning rate, set max_grad_norm, or check the inputs; {self._checkpoint_note()}")
+        lrs = [g["lr"] for g in self.optimizer.param_groups]
+        if lr_scale != 1.0:
+            for g in self.optimizer.param_groups: g["lr"] = g["lr"] * lr_scale
         self.scaler.step(self.optimizer); self.scaler.update()
+        for g, lr in zip(self.optimizer.param_groups, lrs): g["lr"] = lr
         self.lr_scheduler.step()
         self.optimizer.zero_grad(set_to_none=True)
         self.global_step += 1
@@ -818,6 +858,8 @@ class MultiTaskTrainer:
             ck = self._checkpoint_to_resume(resume)
             state = read_checkpoint_state(ck)
             self._check_resumable(ck, state)
+        note = inert_loss_weights(self.static_weights, cfg) if self.is_main else None
+        if note: warnings.warn(note, stacklevel=2)
         set_seed(cfg.seed)
         self._setup()
         self.global_step, self.bad_evals, self.stop, self.best_state = 0, 0, False, None
@@ -849,7 +891,7 @@ class MultiTaskTrainer:
                     for k, v in self._step_batch(task, idx).items(): acc[k].append(v)
                     pos += 1; micro += 1
                     if micro % cfg.grad_accum and pos < len(plan): continue
-                    self._optimizer_step(list(acc))
+                    self._optimizer_step(list(acc), self._lr_scale(acc))
                     losses = {k: float(np.mean(v)) for k, v in acc.items()}   # mean over the accumulated micro-batches
                     acc = defaultdict(list)
                     recent.update(losses)
@@ -875,7 +917,7 @@ class MultiTaskTrainer:
                     self._save(epoch, pos)
                     break
                 self.balancer.end_epoch()
-                for t, w in self.balancer.weights().items(): self.log(self.global_step, epoch + 1, "train", t, "weight", w)
+                for t, w in (self.lr_weights or self.balancer.weights()).items(): self.log(self.global_step, epoch + 1, "train", t, "weight", w)
                 if not cfg.eval_every and not self.stop: self.stop = self._eval_and_track(float(epoch + 1))
                 self.train_seconds = time.perf_counter() - t0
                 self._save(epoch + 1, 0)

@@ -464,3 +464,99 @@ def test_two_process_ddp_equal_weights(backbone, tmp_path):
     written = {Path(p).name for _, p in r0["writes"]}
     assert {"metrics.json", "train_config.json", "latest.json"} <= {n.split(".tmp-")[0].lstrip(".") for n in written} | written
     assert r1["writes"] == [], r1["writes"]
+
+
+# ---------------------------------------------------------------- static weights under one task per step (issue: loss weights that mean something)
+class _GradNorms:
+    "Callback: each step's gradient norm before clipping."
+    def __init__(self): self.norms = []
+    def on_step_end(self, step, trainer): self.norms.append(float(trainer.grad_norm))
+
+
+def _weighted_run(backbone, **kw):
+    "A short run; returns (all parameters flattened, gradient norms, warnings raised by fit)."
+    import warnings
+    norms = _GradNorms()
+    tr = trainer(backbone, eval_before=False, load_best_at_end=False, callbacks=[norms], **kw)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tr.fit()
+    return torch.cat([p.detach().flatten() for p in tr.model.parameters()]), np.array(norms.norms), [str(w.message) for w in caught]
+
+
+def test_constant_weight_cancels_with_one_task_per_step_and_clipping_but_acts_in_joint_steps(backbone):
+    base, norms, _ = _weighted_run(backbone, max_grad_norm=0.1)
+    up, norms5, warned = _weighted_run(backbone, max_grad_norm=0.1, loss_weights={"topic": 5.0})
+    assert (norms > 0.1).all() and (norms5 > 0.1).all()   # every step clipped: the premise of the equality
+    assert float((up - base).abs().max()) < 1e-6
+    assert len(warned) == 1 and warned[0].startswith("static loss weights {'topic': 5.0, 'ner': 1.0} have little or no effect")
+    joint, _, _ = _weighted_run(backbone, max_grad_norm=0.1, schedule="joint")
+    joint5, _, warned = _weighted_run(backbone, max_grad_norm=0.1, schedule="joint", loss_weights={"topic": 5.0})
+    assert float((joint5 - joint).abs().max()) > 1e-4 and warned == []
+
+
+@pytest.mark.parametrize("kw, warns", [
+    (dict(loss_weights={"topic": 1.0, "ner": 5.0}), True),
+    (dict(loss_weights={"topic": 1.0, "ner": 5.0}, schedule="round_robin"), True),
+    (dict(loss_weights={"topic": 2.0, "ner": 2.0}), False),                    # equal weights: a common scale
+    (dict(loss_weights={"topic": 0.0, "ner": 5.0}), False),                    # a zero weight switches a task off
+    (dict(loss_weights={"topic": 1.0, "ner": 5.0}, schedule="joint"), False),
+    (dict(loss_weights={"topic": 1.0, "ner": 5.0}, grad_accum=2), False),      # a step may mix tasks
+    (dict(loss_weights={"topic": 1.0, "ner": 5.0}, max_grad_norm=None), False),
+    (dict(loss_weights={"topic": 1.0, "ner": 5.0}, weights_act_on="lr"), False),
+    (dict(loss_weights={"topic": 1.0, "ner": 5.0}, balancing="dwa"), False),
+    (dict(loss_weights={"topic": 1.0, "ner": 5.0}, balancing="uncertainty"), False),
+])
+def test_inert_weight_warning_fires_exactly_when_weights_cannot_act(kw, warns):
+    from mtst.training import inert_loss_weights
+    kw = dict(kw)
+    note = inert_loss_weights({"topic": 1.0, "ner": 1.0, **kw.pop("loss_weights")}, TrainConfig(**kw))
+    assert (note is not None) == warns
+    if warns:
+        assert "\n" not in note and "schedule 'joint'" in note and "weights_act_on='lr'" in note
+
+
+def test_inert_weight_warning_reads_the_tasks_own_weights_once_per_fit(backbone):
+    import warnings
+    from mtst.data import Task
+    from mtst.encoder import SentenceEncoder
+    from mtst.multitask import MultiTaskModel
+    tasks = [Task("topic", "sequence", ("app", "store"), loss_weight=0.5), Task.for_entities("ner", ["STORE"])]
+    model = MultiTaskModel(SentenceEncoder(backbone, max_length=32), tasks)
+    tr = MultiTaskTrainer(model, ddp_worker.synthetic(24, 0), None,
+                          TrainConfig(epochs=2, batch_size=8, progress=False, eval_before=False))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tr.fit()
+    msgs = [str(w.message) for w in caught if "loss weights" in str(w.message)]
+    assert len(msgs) == 1 and "{'topic': 0.5, 'ner': 1.0}" in msgs[0], msgs
+
+
+def test_weights_act_on_lr_scales_each_steps_learning_rate(backbone):
+    first = trainer(backbone).scheduler.plan(0)[0][0]   # the task of the first step
+    start = torch.cat([p.detach().flatten() for p in ddp_worker.build(backbone).parameters()])
+    def one_step(weight, act_on):
+        p, _, warned = _weighted_run(backbone, max_steps=1, warmup_ratio=0.0, max_grad_norm=0.01,   # (the step is clipped)
+                                     loss_weights={first: weight}, weights_act_on=act_on)
+        assert warned == [] or act_on == "loss"
+        return p - start
+    # like a loss weight under plain SGD: the step of a task weighted 5 moves every parameter 5 times as far
+    d1, d5 = one_step(1.0, "lr"), one_step(5.0, "lr")
+    assert float(d1.abs().max()) > 1e-4 and float((d5 - 5 * d1).abs().max()) < 1e-6
+    assert float((one_step(5.0, "loss") - d1).abs().max()) < 1e-6   # as a loss weight (clipped step): no effect
+    # over whole runs: equal weights change nothing, a weight acts
+    loss_run, _, _ = _weighted_run(backbone, epochs=2)
+    lr_equal, _, _ = _weighted_run(backbone, epochs=2, weights_act_on="lr", loss_weights={"topic": 1.0, "ner": 1.0})
+    lr_up, _, _ = _weighted_run(backbone, epochs=2, weights_act_on="lr", loss_weights={"topic": 5.0})
+    assert torch.equal(lr_equal, loss_run) and float((lr_up - loss_run).abs().max()) > 1e-3
+    for kw, msg in [(dict(schedule="joint"), "one task per step"), (dict(balancing="dwa"), "static balancing"),
+                    (dict(weights_act_on="gradient"), "training.weights_act_on: unknown 'gradient'")]:
+        with pytest.raises(ValueError, match=msg): TrainConfig(**{"weights_act_on": "lr", **kw})
+
+
+def test_cli_prints_the_inert_weight_warning_in_one_line(backbone, tmp_path, capsys):
+    from mtst.cli import main
+    cfg = ddp_worker.write_tiny_config(tmp_path / "cfg", backbone, validation=False, loss_weights={"ner": 5.0}, max_steps=1)
+    assert main(["train", cfg, "--output-dir", str(tmp_path / "run"), "--no-progress"]) == 0
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and err[0].startswith("mtst: warning: static loss weights {'topic': 1.0, 'ner': 5.0}"), err

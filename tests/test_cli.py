@@ -465,3 +465,14 @@ def test_real_data_config_reads_the_shared_copies():
     c = load_config(ROOT / "configs" / "real_data.yaml")
     assert [t["train"]["format"] for t in c["tasks"]] == ["conll", "sst2"]
     assert c["tasks"][1]["train"]["limit"] == 10_000 and c["tasks"][0]["validation"]["split"] == "validation"
+
+
+def test_dry_run_warns_about_inert_loss_weights(tiny_cfg, tmp_path, capsys):
+    "--dry-run says in one line what fit() would: static weights cannot act with one task per step and clipping."
+    edited = _edited(tiny_cfg, tmp_path, lambda c: c["training"].update(loss_weights={"topic": 5.0}, schedule="proportional"))
+    assert main(["train", str(edited), "--dry-run", "--output-dir", str(tmp_path / "o")]) == 0
+    err = [l for l in capsys.readouterr().err.splitlines() if l.strip()]
+    assert len(err) == 1 and err[0].startswith("mtst: warning: static loss weights") and "weights_act_on='lr'" in err[0], err
+    joint = _edited(tiny_cfg, tmp_path, lambda c: c["training"].update(loss_weights={"topic": 5.0}, schedule="joint"))
+    assert main(["train", str(joint), "--dry-run", "--output-dir", str(tmp_path / "o")]) == 0
+    assert "static loss weights" not in capsys.readouterr().err

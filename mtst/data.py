@@ -23,9 +23,9 @@ from .core import MtstError, align_tokens_to_words, atomic_write_text
 # %% auto #0
 __all__ = ['TASK_KINDS', 'HEAD_TYPES', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'DataError',
            'Span', 'Task', 'Example', 'word_spans', 'words_of', 'check_spans', 'spans_to_bio', 'bio_to_spans',
-           'normalize_bio', 'DataWarning', 'warn_conflicts', 'read_jsonl', 'write_jsonl', 'tokens_to_spans',
-           'read_conll', 'read_csv', 'shipped_tasks', 'data_dir', 'load_shipped', 'label_counts', 'jaccard',
-           'find_duplicates', 'encode_examples', 'MultiTaskCollator', 'length_grouped_batches']
+           'normalize_bio', 'check_label', 'check_text', 'DataWarning', 'warn_conflicts', 'read_jsonl', 'write_jsonl',
+           'tokens_to_spans', 'read_conll', 'read_csv', 'shipped_tasks', 'data_dir', 'load_shipped', 'label_counts',
+           'jaccard', 'find_duplicates', 'encode_examples', 'MultiTaskCollator', 'length_grouped_batches']
 
 # %% ../nbs/00_data.ipynb #e05474d0
 class DataError(MtstError, ValueError):
@@ -242,7 +242,7 @@ def _task_map(tasks) -> dict[str, Task]:
     if tasks is None: return {}
     return {t.name: t for t in tasks} if not isinstance(tasks, dict) else dict(tasks)
 
-def _check_label(task: Task | None, value, where: str):
+def check_label(task: Task | None, value, where: str):
     "Check one label against a task's vocabulary (if known)."
     if task is None: return
     if task.kind == "sequence":
@@ -253,7 +253,8 @@ def _check_label(task: Task | None, value, where: str):
             if sp.label not in task.entity_types:
                 raise DataError(f"{where}: unknown {task.name} entity type {sp.label!r} (known: {list(task.entity_types)})")
 
-def _check_text(text, where: str) -> str:
+def check_text(text, where: str) -> str:
+    "`text` if it is a string with at least one word, else DataError naming `where`."
     if not isinstance(text, str): raise DataError(f"{where}: text must be a string, got {type(text).__name__}")
     if not text.strip() or not word_spans(text): raise DataError(f"{where}: empty text")
     return text
@@ -309,7 +310,7 @@ def read_jsonl(path: str | Path, tasks: Sequence[Task] | None = None, *, text_fi
         except json.JSONDecodeError as e: raise DataError(f"{where}: malformed JSON ({e.msg} at column {e.colno})") from None
         if not isinstance(obj, dict): raise DataError(f"{where}: expected a JSON object, got {type(obj).__name__}")
         if text_field not in obj: raise DataError(f"{where}: missing field {text_field!r}")
-        text = _check_text(obj[text_field], where)
+        text = check_text(obj[text_field], where)
         if "id" in obj:
             key = json.dumps(obj["id"])
             if key in ids: dropped.append(f"{where}: duplicate id {obj['id']!r} (first on line {ids[key]})")
@@ -324,11 +325,11 @@ def read_jsonl(path: str | Path, tasks: Sequence[Task] | None = None, *, text_fi
         for f in fields:
             if f not in obj or obj[f] is None: continue
             if not isinstance(obj[f], str): raise DataError(f"{where}: field {f!r} must be a string label, got {obj[f]!r}")
-            _check_label(tmap.get(f), obj[f], where)
+            check_label(tmap.get(f), obj[f], where)
             labels[f] = obj[f]
         if span_field in obj and obj[span_field] is not None:
             spans = _parse_spans(obj[span_field], text, where, span_field)
-            _check_label(tmap.get(token_task), spans, where)
+            check_label(tmap.get(token_task), spans, where)
             labels[token_task] = spans
         for r in required:
             if r not in labels: raise DataError(f"{where}: missing field {span_field if r == token_task else r!r}")
@@ -381,7 +382,7 @@ def read_conll(path: str | Path, task: str | Task = "ner", strict: bool = False,
         tags = normalize_bio([t for _, _, t in rows], strict, [f"{path}:{i}" for i, _, _ in rows])
         text, spans = tokens_to_spans([tok for _, tok, _ in rows], tags)
         where = f"{path}:{rows[0][0]}"
-        _check_label(tobj, spans, where)
+        check_label(tobj, spans, where)
         out.append(Example(text, {name: spans}, where))
         rows.clear()
 
@@ -424,11 +425,11 @@ def read_csv(path: str | Path, text_column: str, label_column: str, task: str | 
             continue
         where = f"{path}:{i}"
         if len(row) != len(header): raise DataError(f"{where}: {len(row)} fields, but the header has {len(header)}")
-        text = _check_text(row[ti], where)
+        text = check_text(row[ti], where)
         label = row[li].strip()
         labels = {}
         if label:
-            _check_label(tobj, label, where)
+            check_label(tobj, label, where)
             labels[name] = label
         out.append(Example(text, labels, where))
     if not out: raise DataError(f"{path}: no data rows after the header")
@@ -524,7 +525,7 @@ def encode_examples(examples: Sequence[Example], tokenizer, tasks: Sequence[Task
         for t in tasks:
             if t.name not in ex.labels: continue
             v, where = ex.labels[t.name], ex.source or repr(ex.text)
-            _check_label(t, v, where)
+            check_label(t, v, where)
             if t.kind == "sequence": labels[t.name] = t.label2id[v]
             else:
                 ids = [t.label2id[tag] for tag in spans_to_bio(ex.text, v, where)]

@@ -12,7 +12,7 @@ import socket
 from pathlib import Path
 from typing import Sequence
 
-from .data import DataError, Example, Task, _check_label, _check_text, normalize_bio, tokens_to_spans
+from .data import DataError, Example, Task, check_label, check_text, normalize_bio, tokens_to_spans
 
 # %% auto #0
 __all__ = ['CONLL_TAGS', 'SST2_LABELS', 'AGNEWS_LABELS', 'FOLDER_FILES', 'FOLDER_READERS', 'FOLDER_COLUMNS', 'SOURCE_KEYS',
@@ -89,11 +89,11 @@ def _sequence_examples(ds, task: Task, text_column: str, label_column: str, spli
     _feature(ds, text_column, _where(dname, split, column=text_column))
     out = []
     for i, (text, value) in enumerate(zip(_values(ds, text_column), _values(ds, label_column))):
-        _check_text(text, _where(dname, split, i, text_column))
+        check_text(text, _where(dname, split, i, text_column))
         where = _where(dname, split, i, label_column)
         if value is None: raise DataError(f"{where}: missing label")
         label = _name_of(value, names, where)
-        _check_label(task, label, where)
+        check_label(task, label, where)
         out.append(Example(text, {task.name: label}, f"{dname}[{split}]:{i}"))
     return out
 
@@ -109,7 +109,7 @@ def _token_example(tokens, tags, names, task: Task, i: int, tokens_column: str, 
             raise DataError(f"{wt}: token {j} is {tok!r}; tokens must be non-empty words without surrounding spaces")
     tags = normalize_bio([_name_of(t, names, wg) for t in tags], strict, wg)
     text, spans = tokens_to_spans(tokens, tags)   # the same spans as mtst.data.read_conll
-    _check_label(task, spans, wg)
+    check_label(task, spans, wg)
     return Example(text, {task.name: spans}, f"{dname}[{split}]:{i}")
 
 def _token_examples(ds, task, tokens_column, tags_column, split, dname, strict) -> list[Example]:

@@ -87,9 +87,9 @@ def run_trainer(task: str, a) -> dict:
                                  lr_scheduler_type="linear", save_strategy="no", logging_strategy="no", eval_strategy="no",
                                  report_to=[], disable_tqdm=True, seed=a.seed, dataloader_num_workers=0)
         trainer = Trainer(model=model, args=args, train_dataset=train, data_collator=collator)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         trainer.train()
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         pred = trainer.predict(dev)
     if task == "ner":
         gold, guess = [], []
@@ -99,8 +99,8 @@ def run_trainer(task: str, a) -> dict:
         quality = entity_scores(gold, guess)["f1"]
     else:
         quality = float((pred.predictions.argmax(-1) == pred.label_ids).mean())
-    return {"quality": {task: quality}, "samples": len(train) * a.epochs, "seconds": wall, "steps": trainer.state.global_step,
-            "threads": torch.get_num_threads()}
+    return {"quality": {task: quality}, "samples": len(train) * a.epochs, "seconds": wall, "cpu_seconds": cpu,
+            "steps": trainer.state.global_step, "threads": torch.get_num_threads()}
 
 
 def run_mtst(which: str, a) -> dict:
@@ -121,12 +121,13 @@ def run_mtst(which: str, a) -> dict:
     cfg = TrainConfig(epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, warmup_ratio=0.0, weight_decay=0.0, max_grad_norm=1.0,
                       max_length=a.max_length, schedule="proportional", seed=a.seed, eval_before=False, progress=False)
     tr = MultiTaskTrainer(model, train, None, cfg)   # tokenizes here, outside the clock (as for Trainer)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     tr.fit()
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     m = tr.evaluate(encode_examples(dev, tr.tokenizer, tasks, max_length=a.max_length))
     q = {t.name: m[t.name]["f1"] if t.kind == "token" else m[t.name]["accuracy"] for t in tasks}
-    return {"quality": q, "samples": tr.samples_seen, "seconds": wall, "steps": tr.global_step, "threads": torch.get_num_threads()}
+    return {"quality": q, "samples": tr.samples_seen, "seconds": wall, "cpu_seconds": cpu, "steps": tr.global_step,
+            "threads": torch.get_num_threads()}
 
 
 def child(run: str, a) -> None:
@@ -137,7 +138,12 @@ def child(run: str, a) -> None:
     transformers.logging.set_verbosity_error(); datasets.disable_progress_bars()
     warnings.filterwarnings("ignore", module="mtst.data")   # CoNLL dev holds one sentence annotated two ways
     system, task = run.split("/")
+    if a.threads:
+        import torch
+        torch.set_num_threads(a.threads)
+    load0 = os.getloadavg()[0]
     row = run_trainer(task, a) if system == "trainer" else run_mtst(task, a)
+    row["load"] = [load0, os.getloadavg()[0]]   # 1-minute load average before and after: other jobs skew wall times
     row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps({"run": run, "seed": a.seed, **row}), flush=True)
 
@@ -158,19 +164,28 @@ def report(rows: list[dict], seeds) -> str:
     by = lambda run: [r for r in rows if r["run"] == run]
     q = lambda run, task: [r["quality"][task] for r in by(run)]
     sps = lambda run: mean([r["samples"] / r["seconds"] for r in by(run)])
+    # samples per CPU-second of the timed region: hardly moved by other jobs on the machine, unlike wall time
+    spc = lambda run: mean([r["samples"] / r["cpu_seconds"] for r in by(run) if r.get("cpu_seconds")])
     sec = lambda run: mean([r["seconds"] for r in by(run)])
     sd = lambda xs: f" ± {statistics.stdev(xs) * 100:.2f}" if len(xs) > 1 else ""
-    out = [f"{'run':<14} {'task':<5} {'dev quality':>16} {'samples/s':>10} {'train s':>9} {'steps':>6}"]
-    for run in RUNS:
+    out = [f"{'run':<14} {'task':<5} {'dev quality':>16} {'samples/s':>10} {'/CPU-s':>7} {'train s':>9} {'steps':>6} {'load':>9}"]
+    load = lambda run: f"{max(max(r['load']) for r in by(run)):.1f}" if all("load" in r for r in by(run)) else "-"
+    for run in (r for r in RUNS if by(r)):   # a stopped bench has rows for some runs only
         for task in (("ner", "sst2") if run == "mtst/joint" else (run.split("/")[1],)):
             xs = q(run, task)
-            out.append(f"{run:<14} {task:<5} {mean(xs) * 100:>9.2f}{sd(xs):<7} {sps(run):>10.1f} {sec(run):>9.1f} {by(run)[0]['steps']:>6}")
-    out.append(f"\nmean over seeds {list(seeds)}; quality: NER entity F1 (seqeval strict IOB2), SST-2 accuracy, x100")
+            out.append(f"{run:<14} {task:<5} {mean(xs) * 100:>9.2f}{sd(xs):<7} {sps(run):>10.1f} {spc(run):>7.1f} {sec(run):>9.1f} "
+                       f"{by(run)[0]['steps']:>6} {load(run):>9}")
+    out.append(f"\nmean over seeds {list(seeds)}; quality: NER entity F1 (seqeval strict IOB2), SST-2 accuracy, x100; load: the "
+               "highest 1-minute load average seen by a run (above the core count, other jobs shared the machine and wall times "
+               "are not comparable: read samples per CPU-second)")
+    if not all(by(r) for r in RUNS):
+        return "\n".join(out + [f"(no rows yet for {[r for r in RUNS if not by(r)]}: comparisons left out)"])
     for task in ("ner", "sst2"):
         d = mean(q(f"mtst/{task}", task)) - mean(q(f"trainer/{task}", task))
         dj = mean(q("mtst/joint", task)) - mean(q(f"trainer/{task}", task))
         out.append(f"{task}: mtst - Trainer {d * 100:+.2f} points (target |diff| <= 0.5); joint - Trainer {dj * 100:+.2f}; "
-                   f"samples/s mtst / Trainer {sps(f'mtst/{task}') / sps(f'trainer/{task}'):.2f}x (target >= 1.0)")
+                   f"samples/s mtst / Trainer {sps(f'mtst/{task}') / sps(f'trainer/{task}'):.2f}x wall, "
+                   f"{spc(f'mtst/{task}') / spc(f'trainer/{task}'):.2f}x per CPU-second (target >= 1.0)")
     single = sec("mtst/ner") + sec("mtst/sst2")
     out.append(f"joint run {sec('mtst/joint'):.1f} s vs mtst single-task runs added {single:.1f} s ({sec('mtst/joint') / single:.2f}x) "
                f"and Trainer runs added {sec('trainer/ner') + sec('trainer/sst2'):.1f} s "
@@ -189,6 +204,7 @@ def main(argv=None) -> int:
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--max-length", type=int, default=256, help="tokenizer truncation in both")
+    ap.add_argument("--threads", type=int, help="torch threads per run (default: torch's own, one per core)")
     ap.add_argument("--json", help="write every run's row to this file (rewritten after each run, so a stopped bench keeps its rows)")
     ap.add_argument("--report", nargs="+", metavar="JSON", help="print the table from rows saved by earlier --json runs, run nothing")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -200,7 +216,8 @@ def main(argv=None) -> int:
         rows = [r for f in a.report for r in json.load(open(f))]
         print(report(rows, sorted({r["seed"] for r in rows}))); return 0
     passed = [x for k, v in (("--limit", a.limit), ("--dev-limit", a.dev_limit), ("--data-dir", a.data_dir), ("--model", a.model),
-                             ("--epochs", a.epochs), ("--batch-size", a.batch_size), ("--lr", a.lr), ("--max-length", a.max_length))
+                             ("--epochs", a.epochs), ("--batch-size", a.batch_size), ("--lr", a.lr), ("--max-length", a.max_length),
+                             ("--threads", a.threads))
               if v is not None for x in (k, str(v))]
     specs(a)   # fails here, in one line, if the data cannot be found
     rows, t0 = [], time.perf_counter()

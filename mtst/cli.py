@@ -434,7 +434,7 @@ class _WriteRunConfig:
         if trainer.is_main: atomic_write_text(Path(self.cfg["output_dir"]) / "config.json", json.dumps(self.cfg, indent=1))
 
 def cmd_train(a) -> int:
-    from mtst.training import MultiTaskTrainer, TrainConfig, set_seed, shutdown_distributed, _dist_info
+    from mtst.training import MultiTaskTrainer, TrainConfig, set_seed, shutdown_distributed, dist_info
     cfg = load_config(a.config, a.set or [])
     if a.output_dir: cfg["output_dir"] = str(Path(a.output_dir).resolve())
     out = Path(cfg["output_dir"])
@@ -461,7 +461,7 @@ def cmd_train(a) -> int:
         raise ConfigError(f"{cfg['config_file']}: backbone {cfg['backbone']!r}: cannot build the model from it "
                           f"({type(e).__name__}: {_oneline(e)}); check that folder's files or choose another backbone") from e
     trainer = MultiTaskTrainer(model, train, val, tc)
-    rank = _dist_info()[0]
+    rank = dist_info()[0]
     try:
         after = trainer.fit(resume=a.resume)   # writes config.json (callback) and train_config.json once it starts
     finally:

@@ -14,7 +14,7 @@ from .data import length_grouped_batches
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'module_groups', 'unfreeze', 'freeze', 'frozen_strategies', 'parameter_table', 'count_trainable',
-           'layerwise_lr_groups', 'GradualUnfreezing', 'backbone_frozen', 'FeatureCache']
+           'no_decay', 'layerwise_lr_groups', 'GradualUnfreezing', 'backbone_frozen', 'FeatureCache']
 
 # %% ../nbs/03_freezing.ipynb #6de084f7
 _LAYER_PATHS = ("encoder.layer", "transformer.layer", "encoder.layers", "layers", "layer", "h")
@@ -162,7 +162,7 @@ def count_trainable(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 # %% ../nbs/03_freezing.ipynb #2eece7f3
-def _no_decay(name: str, p: nn.Parameter) -> bool:
+def no_decay(name: str, p: nn.Parameter) -> bool:
     "Biases and normalisation weights (any 1-D tensor) get no weight decay, as in BERT/HF Trainer."
     return p.ndim < 2 or name.endswith(".bias") or "norm" in name.lower()
 
@@ -186,7 +186,7 @@ def layerwise_lr_groups(model: nn.Module, base_lr: float, decay: float = 0.8, he
         else: lr = base_lr
         if trainable_only: params = [(n, p) for n, p in params if p.requires_grad]
         for nd in (False, True):
-            ps = [p for n, p in params if _no_decay(n, p) == nd]
+            ps = [p for n, p in params if no_decay(n, p) == nd]
             if ps: out.append({"params": ps, "lr": lr, "weight_decay": 0.0 if nd else weight_decay,
                                "name": key + (" (no decay)" if nd else "")})
     return out

@@ -24,15 +24,15 @@ from torch import nn
 
 from .core import MtstError, eval_mode
 from .data import length_grouped_batches
-from .freezing import _no_decay
+from .freezing import no_decay
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAMES', 'RESUME_MAY_CHANGE', 'annealed_alpha',
            'task_probabilities', 'TaskScheduler', 'LossBalancer', 'accuracy', 'macro_f1', 'classification_report',
            'entity_scores', 'evaluate', 'save_checkpoint', 'CheckpointError', 'latest_checkpoint',
-           'read_checkpoint_state', 'load_checkpoint', 'NonFiniteLossError', 'TrainConfig', 'set_seed', 'check_labels',
-           'check_metric', 'ResumeError', 'resume_differences', 'inert_loss_weights', 'MultiTaskTrainer', 'replace_dir',
-           'load_best', 'shutdown_distributed', 'plot_history']
+           'read_checkpoint_state', 'load_checkpoint', 'NonFiniteLossError', 'TrainConfig', 'dist_info', 'set_seed',
+           'check_labels', 'check_metric', 'ResumeError', 'resume_differences', 'inert_loss_weights',
+           'MultiTaskTrainer', 'replace_dir', 'load_best', 'shutdown_distributed', 'plot_history']
 
 # %% ../nbs/04_training.ipynb #f6fe41bf
 SCHEDULES = ("sequential", "round_robin", "proportional", "temperature", "annealed", "joint")
@@ -451,7 +451,7 @@ RESUME_MAY_CHANGE = frozenset({"epochs", "max_steps", "eval_every", "eval_before
                                "load_best_at_end", "save_every", "keep_checkpoints", "output_dir", "progress", "log_every"})
 
 # %% ../nbs/04_training.ipynb #33a8525a
-def _dist_info() -> tuple[int, int, int]:
+def dist_info() -> tuple[int, int, int]:
     "(rank, world size, local rank) from the environment torchrun / accelerate launch set."
     return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("LOCAL_RANK", 0))
 
@@ -548,7 +548,7 @@ class MultiTaskTrainer:
         self.model = model
         self.tasks = dict(model.tasks)
         self.tokenizer = tokenizer or model.encoder.tokenizer
-        self.rank, self.world, self.local_rank = _dist_info()
+        self.rank, self.world, self.local_rank = dist_info()
         self.is_main = self.rank == 0
         if not train: raise ValueError("the training set is empty")
         check_metric(cfg.metric, self.tasks)
@@ -596,13 +596,13 @@ class MultiTaskTrainer:
         cfg, core = self.config, self.model
         if cfg.param_groups is not None: groups = list(cfg.param_groups(core))
         else:
-            decay, no_decay, head = [], [], []
+            decay, undecayed, head = [], [], []
             for n, p in core.named_parameters():
                 if n.startswith("heads."): head.append(p)
-                elif _no_decay(n, p): no_decay.append(p)
+                elif no_decay(n, p): undecayed.append(p)
                 else: decay.append(p)
             groups = [{"params": decay, "weight_decay": cfg.weight_decay},
-                      {"params": no_decay, "weight_decay": 0.0},
+                      {"params": undecayed, "weight_decay": 0.0},
                       {"params": head, "weight_decay": cfg.weight_decay, "lr": cfg.head_lr or cfg.lr}]
             groups = [g for g in groups if g["params"]]
         if self.balancer.method == "uncertainty":

@@ -12,11 +12,11 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         os.environ.setdefault(var, "1")
 
 # The longest tests first, so the processes finish together (`--dist worksteal` hands out the rest as they go).
-# Seconds measured on 2 cores; a test not listed counts as quick.
-SLOW_FIRST = ("test_notebook_runs[03_freezing", "test_notebook_runs[04_training", "test_notebook_runs[02_multitask",
-              "test_notebook_runs[01_sentence_encoder", "test_notebook_runs[06_real_data", "test_resume_after_kill9",
-              "test_notebook_runs[04a_multi_vs_single", "test_notebook_runs[05_cli", "test_notebook_runs[00_data",
-              "test_notebook_runs", "test_two_process", "test_same_config_same_history", "test_backbones.py")
+# Order from `pytest -n 2 --durations=25` on 2 quiet cores (06 smoke 48 s ... 00_data 20 s); a test not listed counts as quick.
+SLOW_FIRST = ("test_notebook_runs[06_real_data", "test_notebook_runs[04a_multi_vs_single", "test_resume_after_kill9",
+              "test_notebook_runs[04_training", "test_notebook_runs[01_sentence_encoder", "test_notebook_runs[03_freezing",
+              "test_notebook_runs[05_cli", "test_notebook_runs[02_multitask", "test_same_config_same_history", "test_two_process",
+              "test_notebook_runs[00_data", "test_notebook_runs", "test_backbones.py")
 
 
 def pytest_collection_modifyitems(config, items):

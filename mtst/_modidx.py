@@ -448,4 +448,5 @@ d = { 'settings': { 'branch': 'main',
                                'mtst.training.save_checkpoint': ('training.html#save_checkpoint', 'mtst/training.py'),
                                'mtst.training.set_seed': ('training.html#set_seed', 'mtst/training.py'),
                                'mtst.training.shutdown_distributed': ('training.html#shutdown_distributed', 'mtst/training.py'),
+                               'mtst.training.static_weights': ('training.html#static_weights', 'mtst/training.py'),
                                'mtst.training.task_probabilities': ('training.html#task_probabilities', 'mtst/training.py')}}}

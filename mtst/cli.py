@@ -447,8 +447,8 @@ def cmd_train(a) -> int:
     bc = check_backbone(cfg)
     ck = check_resume(out, tc, tasks, a.resume)
     if a.dry_run:
-        from mtst.training import inert_loss_weights
-        if note := inert_loss_weights({**{t.name: t.loss_weight for t in tasks}, **(tc.loss_weights or {})}, tc):
+        from mtst.training import inert_loss_weights, static_weights
+        if note := inert_loss_weights(static_weights(tasks, tc), tc):
             warnings.warn(note)   # what fit() would say: one `mtst: warning:` line
         print(f"config ok: {len(tasks)} task(s), {len(train)} training and {len(val)} validation examples; backbone "
               f"{cfg['backbone']} ({bc.model_type}); output_dir {out}" + (f", resumes from {ck.name}" if ck else ""))

@@ -31,7 +31,7 @@ __all__ = ['SCHEDULES', 'BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAM
            'task_probabilities', 'TaskScheduler', 'LossBalancer', 'accuracy', 'macro_f1', 'classification_report',
            'entity_scores', 'evaluate', 'save_checkpoint', 'CheckpointError', 'latest_checkpoint',
            'read_checkpoint_state', 'load_checkpoint', 'NonFiniteLossError', 'TrainConfig', 'dist_info', 'set_seed',
-           'check_labels', 'check_metric', 'ResumeError', 'resume_differences', 'inert_loss_weights',
+           'check_labels', 'check_metric', 'ResumeError', 'resume_differences', 'static_weights', 'inert_loss_weights',
            'MultiTaskTrainer', 'replace_dir', 'load_best', 'shutdown_distributed', 'plot_history']
 
 # %% ../nbs/04_training.ipynb #f6fe41bf
@@ -519,6 +519,10 @@ def resume_differences(state: dict, config: TrainConfig, setup: dict, ck: str | 
                           f"or start a new run (another output_dir, or without resume)")
     return diffs
 
+def static_weights(tasks, config: TrainConfig) -> dict[str, float]:
+    "Each task's own `Task.loss_weight`, overridden by the ones `config.loss_weights` names (a partial dict changes only those)."
+    return {**{t.name: t.loss_weight for t in tasks}, **(config.loss_weights or {})}
+
 def inert_loss_weights(weights: dict[str, float], config: TrainConfig) -> str | None:
     """One line saying why the static loss `weights` (task -> weight) can change training little or not at all under
     `config`, or None where they act. They cannot act when every optimizer step trains one task (all schedules but
@@ -570,8 +574,7 @@ class MultiTaskTrainer:
                                    f"check the task's files and column names")
         self.collator = MultiTaskCollator(self.tokenizer, list(self.tasks.values()))
         self.scheduler = TaskScheduler(pools, cfg.batch_size, cfg.schedule, cfg.temperature, cfg.epochs, cfg.seed)
-        # each task's own Task.loss_weight, overridden by the ones TrainConfig names (a partial dict changes only those)
-        weights = {**{t: task.loss_weight for t, task in self.tasks.items()}, **(cfg.loss_weights or {})}
+        weights = static_weights(self.tasks.values(), cfg)
         self.static_weights = weights
         # weights_act_on="lr": the losses stay unweighted, each step's learning rate is scaled by its task's weight
         self.lr_weights = weights if cfg.weights_act_on == "lr" else None

@@ -2,6 +2,7 @@
 
     python bench/parity.py [--seeds 0 1 2] [--limit ROWS] [--dev-limit ROWS] [--data-dir DIR] [--json FILE]
     python bench/parity.py --report seed0.json seed1.json ...   # the table from saved rows
+    python bench/parity.py --seeds 0 --runs mtst/ner mtst/joint --json redo.json   # some runs only
 
 Five runs per seed, each a fresh subprocess (its own memory; mtst and Trainer runs alternate):
 
@@ -205,6 +206,7 @@ def main(argv=None) -> int:
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--max-length", type=int, default=256, help="tokenizer truncation in both")
     ap.add_argument("--threads", type=int, help="torch threads per run (default: torch's own, one per core)")
+    ap.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS), help="only these runs (e.g. to redo the mtst runs of a seed)")
     ap.add_argument("--json", help="write every run's row to this file (rewritten after each run, so a stopped bench keeps its rows)")
     ap.add_argument("--report", nargs="+", metavar="JSON", help="print the table from rows saved by earlier --json runs, run nothing")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -222,7 +224,8 @@ def main(argv=None) -> int:
     specs(a)   # fails here, in one line, if the data cannot be found
     rows, t0 = [], time.perf_counter()
     for i, seed in enumerate(a.seeds):
-        for run in (RUNS if i % 2 == 0 else ("mtst/ner", "trainer/ner", "mtst/sst2", "trainer/sst2", "mtst/joint")):
+        order = RUNS if i % 2 == 0 else ("mtst/ner", "trainer/ner", "mtst/sst2", "trainer/sst2", "mtst/joint")
+        for run in (r for r in order if r in a.runs):
             rows.append(spawn(run, seed, passed))
             r = rows[-1]
             if a.json:

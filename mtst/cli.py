@@ -237,10 +237,10 @@ def _read_task_file(task: dict, path: str | dict, tobj=None) -> list:
 
 def _rename(examples: list, task: dict) -> list:
     "jsonl sequence labels come keyed by their column; key them by the task name."
-    from mtst.data import Example
+    from dataclasses import replace
     col, name = task.get("label_column"), task["name"]
     if task.get("format") != "jsonl" or task["kind"] != "sequence" or col == name: return examples
-    return [Example(e.text, {name: e.labels[col]} if col in e.labels else {}, e.source) for e in examples]
+    return [replace(e, labels={name: e.labels[col]} if col in e.labels else {}) for e in examples]
 
 def config_tasks(cfg: dict) -> list:
     "The `Task`s a validated config describes (label lists from the config, else from the training files)."
@@ -292,8 +292,10 @@ def read_split(cfg: dict, split: str, tasks: list | None = None) -> list:
         for e in _rename(_read_task_file(t, t[split], tasks[t["name"]]), t):
             if not e.labels: continue
             key = (e.source, e.text)
-            if key in merged: merged[key].labels.update(e.labels)
-            else: merged[key] = Example(e.text, dict(e.labels), e.source)
+            if key not in merged: merged[key] = Example(e.text, dict(e.labels), e.source, e.words)
+            else:
+                merged[key].labels.update(e.labels)
+                if merged[key].words is None: merged[key].words = e.words
     return list(merged.values())
 
 # %% ../nbs/05_cli.ipynb #9d321605

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from .core import eval_mode
-from .data import Example, MultiTaskCollator, Task, encode_examples, word_spans
+from .data import Example, MultiTaskCollator, Task, encode_examples, example_words
 from .evaluation import delta_m, entity_scores_by_mention, run_seeds
 from .training import MAIN_METRIC, MultiTaskTrainer, TrainConfig
 
@@ -25,7 +25,7 @@ __all__ = ['task_subset', 'task_updates', 'predicted_tags', 'train_and_score', '
 # %% ../nbs/04a_multi_vs_single.ipynb #a4b1040b
 def task_subset(examples: Sequence[Example], task: str) -> list[Example]:
     "The examples labelled for `task`, each carrying only that task's label (for a single-task model)."
-    return [Example(ex.text, {task: ex.labels[task]}, ex.source) for ex in examples if ex.labels.get(task) is not None]
+    return [replace(ex, labels={task: ex.labels[task]}) for ex in examples if ex.labels.get(task) is not None]
 
 def task_updates(trainer: MultiTaskTrainer) -> dict[str, int]:
     """Batches each task was trained on in a finished `fit()` (a `joint` batch counts for every task), read from
@@ -46,7 +46,7 @@ def predicted_tags(model: nn.Module, task: Task, examples: Sequence[Example], ma
     """The IOB2 tag `model` predicts for each word of each example on token task `task` (read at the word's first
     sub-token, as the metric does); words cut off by truncation get "O"."""
     examples, tok = list(examples), model.encoder.tokenizer
-    feats = encode_examples([Example(e.text, {task.name: e.labels.get(task.name) or []}, e.source) for e in examples],
+    feats = encode_examples([replace(e, labels={task.name: e.labels.get(task.name) or []}) for e in examples],
                             tok, [task], max_length=max_length)
     collate, out = MultiTaskCollator(tok, [task]), []
     with eval_mode(model):
@@ -55,7 +55,7 @@ def predicted_tags(model: nn.Module, task: Task, examples: Sequence[Example], ma
             logits = model(batch["input_ids"].to(model.device), batch["attention_mask"].to(model.device), tasks=[task.name]).logits
             for y, p, ex in zip(batch["labels"][task.name], logits[task.name].argmax(-1).cpu(), examples[s:s + batch_size]):
                 tags = [task.labels[i] for i in p[y != -100].tolist()]
-                out.append(tags + ["O"] * (len(word_spans(ex.text)) - len(tags)))
+                out.append(tags + ["O"] * (len(example_words(ex)) - len(tags)))
     return out
 
 # %% ../nbs/04a_multi_vs_single.ipynb #78eec371

@@ -22,10 +22,11 @@ from .core import MtstError, align_tokens_to_words, atomic_write_text
 
 # %% auto #0
 __all__ = ['TASK_KINDS', 'HEAD_TYPES', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'DataError',
-           'Span', 'Task', 'Example', 'word_spans', 'words_of', 'check_spans', 'spans_to_bio', 'bio_to_spans',
-           'normalize_bio', 'check_label', 'check_text', 'DataWarning', 'warn_conflicts', 'read_jsonl', 'write_jsonl',
-           'tokens_to_spans', 'read_conll', 'read_csv', 'shipped_tasks', 'data_dir', 'load_shipped', 'label_counts',
-           'jaccard', 'find_duplicates', 'encode_examples', 'MultiTaskCollator', 'length_grouped_batches']
+           'Span', 'Task', 'Example', 'word_spans', 'words_of', 'example_words', 'check_spans', 'spans_to_bio',
+           'bio_to_spans', 'normalize_bio', 'check_label', 'check_text', 'DataWarning', 'warn_conflicts', 'read_jsonl',
+           'write_jsonl', 'join_tokens', 'tokens_to_spans', 'read_conll', 'read_csv', 'shipped_tasks', 'data_dir',
+           'load_shipped', 'label_counts', 'jaccard', 'find_duplicates', 'encode_examples', 'MultiTaskCollator',
+           'length_grouped_batches']
 
 # %% ../nbs/00_data.ipynb #e05474d0
 class DataError(MtstError, ValueError):
@@ -123,6 +124,7 @@ class Example:
     text: str
     labels: dict = field(default_factory=dict)
     source: str = ""  # "file:line", used in error messages
+    words: tuple | None = None  # (start, end) characters of each word when the source fixed them (CoNLL tokens); else `word_spans(text)`
 
     def __repr__(self):
         return f"Example({self.text!r}, {self.labels!r}" + (f", source={self.source!r})" if self.source else ")")
@@ -155,15 +157,30 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     if start is not None: out.append((start, len(text)))
     return out
 
-def words_of(text: str) -> list[str]:
-    "The words of `text` (see `word_spans`)."
-    return [text[s:e] for s, e in word_spans(text)]
+def words_of(text: str, words: Sequence[tuple[int, int]] | None = None) -> list[str]:
+    "The words of `text`: its `words` character spans, default `word_spans(text)`."
+    return [text[s:e] for s, e in (word_spans(text) if words is None else words)]
+
+def example_words(ex: Example) -> list[tuple[int, int]]:
+    "The words an example's token labels are on: the source's own (`ex.words`, e.g. CoNLL tokens), else `word_spans(ex.text)`."
+    return word_spans(ex.text) if ex.words is None else [tuple(w) for w in ex.words]
 
 # %% ../nbs/00_data.ipynb #199a7da8
-def check_spans(text: str, spans: Sequence[Span], where: str = "") -> list[Span]:
-    "Validate spans against `text` (inside, non-empty, non-overlapping, on word boundaries); return them sorted."
+def _check_words(text: str, words, at: str) -> list[tuple[int, int]]:
+    "Given word spans, checked: non-empty, inside `text`, in order and not overlapping."
+    out, prev = [], 0
+    for k, w in enumerate(words):
+        if len(w) != 2 or not all(isinstance(x, int) and not isinstance(x, bool) for x in w) or not prev <= w[0] < w[1] <= len(text):
+            raise DataError(f"{at}word {k} {tuple(w)!r} is not a non-empty (start, end) inside the text (length {len(text)}) "
+                            f"after the previous word (which ends at {prev})")
+        out.append((w[0], w[1])); prev = w[1]
+    return out
+
+def check_spans(text: str, spans: Sequence[Span], where: str = "", words: Sequence[tuple[int, int]] | None = None) -> list[Span]:
+    """Validate spans against `text` (inside, non-empty, non-overlapping, on word boundaries); return them sorted.
+    `words`: the word `(start, end)` spans (default `word_spans(text)`)."""
     at = f"{where}: " if where else ""
-    words = word_spans(text)
+    words = word_spans(text) if words is None else _check_words(text, words, at)
     starts, ends = {s for s, _ in words}, {e for _, e in words}
     spans = sorted(spans)
     for sp in spans:
@@ -180,10 +197,10 @@ def check_spans(text: str, spans: Sequence[Span], where: str = "") -> list[Span]
         if b.start < a.end: raise DataError(f"{at}span {b} overlaps span {a}")
     return spans
 
-def spans_to_bio(text: str, spans: Sequence[Span], where: str = "") -> list[str]:
-    "Word-level IOB2 tags for `text` (one per `word_spans(text)` word) from character spans."
-    spans = check_spans(text, spans, where)
-    words = word_spans(text)
+def spans_to_bio(text: str, spans: Sequence[Span], where: str = "", words: Sequence[tuple[int, int]] | None = None) -> list[str]:
+    "Word-level IOB2 tags for `text` (one per word of `words`, default `word_spans(text)`) from character spans."
+    words = word_spans(text) if words is None else list(words)
+    spans = check_spans(text, spans, where, words)
     tags, k = ["O"] * len(words), 0
     for sp in spans:
         while words[k][0] < sp.start: k += 1
@@ -191,9 +208,9 @@ def spans_to_bio(text: str, spans: Sequence[Span], where: str = "") -> list[str]
         while k < len(words) and words[k][1] <= sp.end: tags[k] = f"I-{sp.label}"; k += 1
     return tags
 
-def bio_to_spans(text: str, tags: Sequence[str], where: str = "") -> list[Span]:
-    "Character spans from word-level IOB2 tags (an `I-` that continues nothing starts a new entity)."
-    words = word_spans(text)
+def bio_to_spans(text: str, tags: Sequence[str], where: str = "", words: Sequence[tuple[int, int]] | None = None) -> list[Span]:
+    "Character spans from word-level IOB2 tags, one per word of `words` (default `word_spans(text)`); an `I-` that continues nothing starts a new entity."
+    words = word_spans(text) if words is None else list(words)
     if len(tags) != len(words):
         raise DataError(f"{where + ': ' if where else ''}{len(tags)} tags for {len(words)} words")
     spans, cur = [], None  # cur = [start, end, label]
@@ -282,7 +299,7 @@ def warn_conflicts(examples: Sequence[Example], what: str = "") -> int:
     return total
 
 # %% ../nbs/00_data.ipynb #1278a88b
-def _parse_spans(value, text: str, where: str, field_name: str) -> list[Span]:
+def _parse_spans(value, text: str, where: str, field_name: str, words=None) -> list[Span]:
     if not isinstance(value, list): raise DataError(f"{where}: field {field_name!r} must be a list of spans")
     spans = []
     for j, d in enumerate(value):
@@ -291,7 +308,7 @@ def _parse_spans(value, text: str, where: str, field_name: str) -> list[Span]:
         if not all(isinstance(d[k], int) and not isinstance(d[k], bool) for k in ("start", "end")):
             raise DataError(f"{where}: {field_name}[{j}] start/end must be integers; got {d!r}")
         spans.append(Span(d["start"], d["end"], d["label"]))
-    return check_spans(text, spans, where)
+    return check_spans(text, spans, where, words)
 
 def read_jsonl(path: str | Path, tasks: Sequence[Task] | None = None, *, text_field: str = "text",
                span_field: str = "entities", token_task: str = "ner", label_fields: Sequence[str] | None = None,
@@ -299,7 +316,8 @@ def read_jsonl(path: str | Path, tasks: Sequence[Task] | None = None, *, text_fi
     """One JSON object per line: `text_field`, sequence labels as string fields, entity spans as a list of
     `{start, end, label}` under `span_field` (stored as task `token_task`). `label_fields` defaults to the
     sequence tasks in `tasks`, or (no tasks) every string field except the text and `id`. Tasks named in
-    `required` must be present on every line; others may be missing (= not labelled)."""
+    `required` must be present on every line; others may be missing (= not labelled). An optional `words` field
+    (a list of `[start, end]`) keeps a pre-tokenized source's words (`Example.words`)."""
     path, tmap = Path(path), _task_map(tasks)
     if label_fields is None and tmap: label_fields = [n for n, t in tmap.items() if t.kind == "sequence"]
     out, ids, dropped = [], {}, []
@@ -317,23 +335,27 @@ def read_jsonl(path: str | Path, tasks: Sequence[Task] | None = None, *, text_fi
             else: ids[key] = i
         if label_fields is None:
             dropped += [f"{where}: field {k!r} = {v!r} is not a string, so it is not read as a label"
-                        for k, v in obj.items() if k not in (text_field, "id", span_field)
+                        for k, v in obj.items() if k not in (text_field, "id", span_field, "words")
                         and v is not None and not isinstance(v, (str, dict, list))]
         fields = label_fields if label_fields is not None else [k for k, v in obj.items()
-                                                               if k not in (text_field, "id", span_field) and isinstance(v, str)]
+                                                               if k not in (text_field, "id", span_field, "words") and isinstance(v, str)]
         labels = {}
         for f in fields:
             if f not in obj or obj[f] is None: continue
             if not isinstance(obj[f], str): raise DataError(f"{where}: field {f!r} must be a string label, got {obj[f]!r}")
             check_label(tmap.get(f), obj[f], where)
             labels[f] = obj[f]
+        words = obj.get("words")
+        if words is not None:
+            if not isinstance(words, list): raise DataError(f"{where}: field 'words' must be a list of [start, end]")
+            words = tuple(_check_words(text, [tuple(w) if isinstance(w, list) else w for w in words], f"{where}: field 'words': "))
         if span_field in obj and obj[span_field] is not None:
-            spans = _parse_spans(obj[span_field], text, where, span_field)
+            spans = _parse_spans(obj[span_field], text, where, span_field, words)
             check_label(tmap.get(token_task), spans, where)
             labels[token_task] = spans
         for r in required:
             if r not in labels: raise DataError(f"{where}: missing field {span_field if r == token_task else r!r}")
-        out.append(Example(text, labels, where))
+        out.append(Example(text, labels, where, words))
     if dropped:
         warnings.warn(f"{dropped[0]}" + (f" (and {len(dropped) - 1} more such lines)" if len(dropped) > 1 else ""),
                       DataWarning, stacklevel=2)
@@ -343,13 +365,14 @@ def read_jsonl(path: str | Path, tasks: Sequence[Task] | None = None, *, text_fi
 # %% ../nbs/00_data.ipynb #148fab30
 def write_jsonl(examples: Iterable[Example], path: str | Path, token_task: str = "ner", span_field: str = "entities",
                 ids: Sequence | None = None) -> Path:
-    "Write examples in the shipped JSONL format (one object per line, spans as `{start, end, label}`)."
+    "Write examples in the shipped JSONL format (one object per line, spans as `{start, end, label}`, the source's `words` if it has them)."
     rows = []
     for k, ex in enumerate(examples):
         row = {"id": ids[k]} if ids is not None else {}
         row["text"] = ex.text
+        if ex.words is not None: row["words"] = [list(w) for w in ex.words]
         for name, v in ex.labels.items():
-            if name == token_task: row[span_field] = [s.to_dict() for s in check_spans(ex.text, v, ex.source)]
+            if name == token_task: row[span_field] = [s.to_dict() for s in check_spans(ex.text, v, ex.source, ex.words)]
             elif isinstance(v, str): row[name] = v
             else: raise DataError(f"{ex.source or repr(ex.text)}: label of {name!r} must be a str or, for "
                                   f"{token_task!r}, a list of Span; got {type(v).__name__}")
@@ -357,18 +380,16 @@ def write_jsonl(examples: Iterable[Example], path: str | Path, token_task: str =
     return atomic_write_text(path, "\n".join(rows) + "\n")  # never leave a half-written file behind
 
 # %% ../nbs/00_data.ipynb #3662c0e6
+def join_tokens(tokens: Sequence[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    "`tokens` joined by single spaces, and each token's `(start, end)` in that text (the source's words)."
+    words, pos = [], 0
+    for tok in tokens: words.append((pos, pos + len(tok))); pos += len(tok) + 1
+    return " ".join(tokens), tuple(words)
+
 def tokens_to_spans(tokens: Sequence[str], tags: Sequence[str]) -> tuple[str, list[Span]]:
     "The text of `tokens` joined by single spaces, and the entity spans of their IOB2 `tags` (one tag per token)."
-    text, spans, cur = "", [], None
-    for tok, tag in zip(tokens, tags, strict=True):
-        start = len(text) + (1 if text else 0)
-        text = f"{text} {tok}" if text else tok
-        if tag == "O" or tag.startswith("B-"):
-            if cur: spans.append(Span(*cur)); cur = None
-            if tag != "O": cur = [start, len(text), tag[2:]]
-        else: cur[1] = len(text)
-    if cur: spans.append(Span(*cur))
-    return text, spans
+    text, words = join_tokens(tokens)
+    return text, bio_to_spans(text, tags, words=words)
 
 def read_conll(path: str | Path, task: str | Task = "ner", strict: bool = False, sep: str | None = None) -> list[Example]:
     """CoNLL columns (space- or tab-separated, `sep=None` = any whitespace), tag in the last column; IOB1 or
@@ -380,10 +401,11 @@ def read_conll(path: str | Path, task: str | Task = "ner", strict: bool = False,
     def flush():
         if not rows: return
         tags = normalize_bio([t for _, _, t in rows], strict, [f"{path}:{i}" for i, _, _ in rows])
-        text, spans = tokens_to_spans([tok for _, tok, _ in rows], tags)
+        text, words = join_tokens([tok for _, tok, _ in rows])   # the file's tokens stay the words
         where = f"{path}:{rows[0][0]}"
+        spans = bio_to_spans(text, tags, where, words)
         check_label(tobj, spans, where)
-        out.append(Example(text, {name: spans}, where))
+        out.append(Example(text, {name: spans}, where, words))
         rows.clear()
 
     for i, line in enumerate(_read_lines(path), 1):
@@ -514,7 +536,7 @@ def encode_examples(examples: Sequence[Example], tokenizer, tasks: Sequence[Task
     """Tokenize examples and align their labels: features with `input_ids`, `attention_mask`, `word_ids` and
     `labels` = {task: id (sequence) or list of ids per token (token; -100 = ignored)} for labelled tasks only."""
     tasks = list(tasks)
-    spans = [word_spans(ex.text) for ex in examples]
+    spans = [example_words(ex) for ex in examples]
     for ex, s in zip(examples, spans):
         if not s: raise DataError(f"{ex.source or repr(ex.text)}: empty text")
     enc = _tokenize_words(tokenizer, [ex.text for ex in examples], max_length) if examples else {"input_ids": [], "attention_mask": []}
@@ -528,7 +550,7 @@ def encode_examples(examples: Sequence[Example], tokenizer, tasks: Sequence[Task
             check_label(t, v, where)
             if t.kind == "sequence": labels[t.name] = t.label2id[v]
             else:
-                ids = [t.label2id[tag] for tag in spans_to_bio(ex.text, v, where)]
+                ids = [t.label2id[tag] for tag in spans_to_bio(ex.text, v, where, spans[k])]
                 last = max((w for w in wids if w is not None), default=-1)   # words after it were cut by truncation
                 cut = sum(1 for w, tag in enumerate(ids) if w > last and t.labels[tag] != "O")
                 if cut: lost.append((ex.source or f"example {k} ({ex.text[:30]!r}...)", cut))

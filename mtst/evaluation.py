@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .data import Example, Task, spans_to_bio, word_spans
+from .data import Example, Task, example_words, spans_to_bio, word_spans
 
 # %% auto #0
 __all__ = ['norm_words', 'ngrams', 'text_overlap', 'mentions', 'unseen_share', 'sequence_scores', 'majority_baseline',
@@ -90,30 +90,37 @@ def tfidf_baseline(train: Iterable[Example], examples: Iterable[Example], task: 
         return sequence_scores(ye, clf.fit(xt, yt).predict(xe))
 
 # %% ../nbs/00b_evaluation.ipynb #e506fc5c
+def _gaz_key(text: str) -> str: return " ".join(text.lower().split())
+
 class Gazetteer:
-    "Longest-match lookup of the entity strings of training data, each typed by its most frequent training type."
+    "Longest-match lookup of the entity strings of training data (lower-cased), each typed by its most frequent training type."
     def __init__(self, train: Iterable[Example], task: str = "ner"):
         votes = defaultdict(Counter)
-        for words, label in mentions(train, task):
-            if words: votes[words][label] += 1
+        for ex in train:
+            for s in ex.labels.get(task) or ():
+                votes[_gaz_key(s.text_of(ex.text))][s.label] += 1
         self.task = task
-        self.entries = {w: c.most_common(1)[0][0] for w, c in votes.items()}
-        self.longest = max(map(len, self.entries), default=0)
+        self.entries = {k: c.most_common(1)[0][0] for k, c in votes.items() if k}
+        self.longest = max(map(len, self.entries), default=0)   # characters
 
     def __len__(self): return len(self.entries)
-    def __repr__(self): return f"Gazetteer({len(self)} strings, longest {self.longest} words)"
+    def __repr__(self): return f"Gazetteer({len(self)} strings, longest {self.longest} characters)"
 
-    def tags(self, text: str) -> list[str]:
-        "IOB2 tags for the words of `text` (`mtst.data.word_spans`)."
-        words = [text[a:b].lower() for a, b in word_spans(text)]
+    def tags(self, text: str, words: Sequence[tuple[int, int]] | None = None) -> list[str]:
+        """IOB2 tags for the words of `text` (`words` character spans, e.g. `example_words(ex)`; default
+        `mtst.data.word_spans`): at each word, the longest run of whole words whose text is an entry."""
+        words = word_spans(text) if words is None else list(words)
         tags, i = ["O"] * len(words), 0
         while i < len(words):
-            for n in range(min(self.longest, len(words) - i), 0, -1):
-                label = self.entries.get(tuple(words[i:i + n]))
-                if label:
-                    tags[i:i + n] = [f"B-{label}"] + [f"I-{label}"] * (n - 1)
-                    i += n; break
-            else: i += 1
+            best = None
+            for j in range(i, len(words)):
+                key = _gaz_key(text[words[i][0]:words[j][1]])
+                if len(key) > self.longest: break
+                if key in self.entries: best = (j + 1, self.entries[key])
+            if best is None: i += 1; continue
+            end, label = best
+            tags[i:end] = [f"B-{label}"] + [f"I-{label}"] * (end - i - 1)
+            i = end
         return tags
 
 # %% ../nbs/00b_evaluation.ipynb #3555765f
@@ -129,14 +136,15 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
 
 def entity_scores_by_mention(examples: Sequence[Example], pred_tags: Sequence[Sequence[str]],
                              train: Iterable[Example], task: str = "ner") -> dict[str, dict[str, float]]:
-    """Strict IOB2 entity precision/recall/F1 of `pred_tags` (one tag list per example, over its words) on
+    """Strict IOB2 entity precision/recall/F1 of `pred_tags` (one tag list per example, over its `example_words`) on
     `examples`: `all`, and restricted to `seen` / `unseen` mentions (string and type occur in `train` or not)."""
     known = set(mentions(train, task))
     counts = {k: Counter() for k in ("all", "seen", "unseen")}
     for i, (ex, pred) in enumerate(zip(examples, pred_tags, strict=True)):
-        gold = spans_to_bio(ex.text, ex.labels.get(task) or [], ex.source or f"example {i}")
+        words = example_words(ex)
+        gold = spans_to_bio(ex.text, ex.labels.get(task) or [], ex.source or f"example {i}", words)
         if len(pred) != len(gold): raise ValueError(f"example {i}: {len(pred)} predicted tags for {len(gold)} words")
-        words = [ex.text[a:b] for a, b in word_spans(ex.text)]
+        words = [ex.text[a:b] for a, b in words]
         kind = lambda t, s, e: "seen" if (tuple(norm_words(" ".join(words[s:e]))), t) in known else "unseen"
         G, P = _entities(gold), _entities(pred)
         for bucket, ents in (("gold", G), ("pred", P), ("tp", G & P)):
@@ -148,7 +156,7 @@ def entity_scores_by_mention(examples: Sequence[Example], pred_tags: Sequence[Se
 def gazetteer_baseline(train: Sequence[Example], examples: Sequence[Example], task: str = "ner") -> dict:
     "Scores of a `Gazetteer` built from `train` on `examples`, overall and on seen/unseen mentions."
     gaz = Gazetteer(train, task)
-    return entity_scores_by_mention(examples, [gaz.tags(ex.text) for ex in examples], train, task)
+    return entity_scores_by_mention(examples, [gaz.tags(ex.text, example_words(ex)) for ex in examples], train, task)
 
 # %% ../nbs/00b_evaluation.ipynb #51699a31
 def baseline_table(train: Sequence[Example], examples: Sequence[Example], tasks: Sequence[Task]):

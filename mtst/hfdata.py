@@ -12,7 +12,7 @@ import socket
 from pathlib import Path
 from typing import Sequence
 
-from .data import DataError, Example, Task, check_label, check_text, normalize_bio, tokens_to_spans
+from .data import DataError, Example, Task, bio_to_spans, check_label, check_text, join_tokens, normalize_bio
 
 # %% auto #0
 __all__ = ['CONLL_TAGS', 'SST2_LABELS', 'AGNEWS_LABELS', 'FOLDER_FILES', 'FOLDER_READERS', 'FOLDER_COLUMNS', 'SOURCE_KEYS',
@@ -108,9 +108,10 @@ def _token_example(tokens, tags, names, task: Task, i: int, tokens_column: str, 
         if not isinstance(tok, str) or not tok.strip() or tok != tok.strip():
             raise DataError(f"{wt}: token {j} is {tok!r}; tokens must be non-empty words without surrounding spaces")
     tags = normalize_bio([_name_of(t, names, wg) for t in tags], strict, wg)
-    text, spans = tokens_to_spans(tokens, tags)   # the same spans as mtst.data.read_conll
+    text, words = join_tokens(tokens)   # as mtst.data.read_conll: the dataset's tokens stay the words
+    spans = bio_to_spans(text, tags, wg, words)
     check_label(task, spans, wg)
-    return Example(text, {task.name: spans}, f"{dname}[{split}]:{i}")
+    return Example(text, {task.name: spans}, f"{dname}[{split}]:{i}", words)
 
 def _token_examples(ds, task, tokens_column, tags_column, split, dname, strict) -> list[Example]:
     names = label_names(_feature(ds, tags_column, _where(dname, split, column=tags_column)))

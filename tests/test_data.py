@@ -231,6 +231,22 @@ def test_conll_quiet_cases(tmp_path):
     assert exs[1].source.endswith("ok.conll:8")
 
 
+def test_conll_tokens_stay_the_words(tmp_path):
+    "A CoNLL token that the BERT-style split would cut (U.S., a date) keeps one word and one tag, through JSONL too."
+    from mtst.data import example_words, join_tokens
+    exs = read_conll(write(tmp_path, "w.conll", "U.S. B-LOC\nexports O\non O\n1996-08-22 O\n\n"))
+    ex = exs[0]
+    assert ex.words == join_tokens(["U.S.", "exports", "on", "1996-08-22"])[1] == ((0, 4), (5, 12), (13, 15), (16, 26))
+    assert spans_to_bio(ex.text, ex.labels["ner"], words=ex.words) == ["B-LOC", "O", "O", "O"]
+    assert len(word_spans(ex.text)) == 11 and example_words(ex) == list(ex.words)
+    back = read_jsonl(write_jsonl(exs, tmp_path / "w.jsonl"))
+    assert back[0].words == ex.words and back[0].labels == ex.labels
+    (tmp_path / "bad.jsonl").write_text('{"text": "a b", "words": [[0, 2], [1, 3]]}\n')
+    with pytest.raises(DataError, match=r"bad\.jsonl:1: field 'words': word 1 \(1, 3\)"): read_jsonl(tmp_path / "bad.jsonl")
+    (tmp_path / "bad2.jsonl").write_text('{"text": "U.S. x", "words": [[0, 4], [5, 6]], "entities": [{"start": 0, "end": 1, "label": "LOC"}]}\n')
+    with pytest.raises(DataError, match="not on word boundaries"): read_jsonl(tmp_path / "bad2.jsonl")
+
+
 # ---------------------------------------------------------------- CSV/TSV reader
 
 def test_csv_samples():

@@ -46,6 +46,7 @@ def test_token_spans_match_read_conll(tmp_path):
     assert task.entity_types == ("LOC", "MISC", "ORG", "PER")
     assert [(e.text, e.labels) for e in exs] == [(e.text, e.labels) for e in read_conll(tmp_path / "a.txt")]
     assert exs[0].labels["ner"] == [Span(0, 2, "ORG"), Span(11, 17, "MISC")] and exs[1].source == "conll2003[train]:1"
+    assert [e.words for e in exs] == [e.words for e in read_conll(tmp_path / "a.txt")] == [((0, 2), (3, 10), (11, 17), (18, 22)), ((0, 5), (6, 15))]
 
 
 def test_iob1_string_tags_from_json(tmp_path):
@@ -148,6 +149,24 @@ def test_real_conll_and_stsb_files():
         warnings.simplefilter("ignore")
         ref = read_conll(REAL / "conll2003" / "valid.txt", "ner")
     assert len(exs) == len(ref) == 3250 and task.entity_types == ("LOC", "MISC", "ORG", "PER")
-    assert all(a.text == b.text and a.labels == b.labels for a, b in zip(exs, ref))
+    assert all(a.text == b.text and a.labels == b.labels and a.words == b.words for a, b in zip(exs, ref))
+
+
+@pytest.mark.skipif(REAL is None or not (REAL / "conll2003" / "valid.txt").exists(), reason="no real data copies")
+def test_real_conll_labels_one_position_per_token_as_the_trainer_recipe():
+    "mtst labels the first sub-token of each CoNLL token, exactly where transformers' is_split_into_words recipe does."
+    from mtst.core import load_tokenizer, resolve_backbone
+    from mtst.data import encode_examples
+    task, exs = load_source(real_source("conll", "validation", prefer="folder", limit=400, seed=0), name="ner")
+    tok = load_tokenizer(resolve_backbone())
+    ds = load_source_dataset(real_source("conll", "validation", prefer="folder", limit=400, seed=0))
+    enc = tok(list(ds["tokens"]), is_split_into_words=True, truncation=True, max_length=128)
+    feats = encode_examples(exs, tok, [task], max_length=128)
+    for i, (f, tags) in enumerate(zip(feats, ds["ner_tags"])):
+        prev, ref = None, []
+        for w in enc.word_ids(i):
+            ref.append(-100 if w is None or w == prev else task.label2id[CONLL_TAGS[tags[w]]]); prev = w
+        assert f["input_ids"] == enc["input_ids"][i] and f["labels"]["ner"] == ref, exs[i].source
+    assert sum(len(t) for t in ds["tokens"]) == sum(l != -100 for f in feats for l in f["labels"]["ner"])
     pairs = sts_pairs(load_source_dataset(real_source("stsb", "validation", prefer="folder")))
     assert len(pairs) == 1500 and all(0 <= p["score"] <= 5 for p in pairs)

@@ -415,20 +415,21 @@ def check_output_dir(out: Path) -> None:
 
 def check_resume(out: Path, tc, tasks: list, resume: bool):
     "The checkpoint a run in `out` would resume: ConfigError if `resume` and there is none, ResumeError if it does not fit."
-    from mtst.training import CheckpointError, latest_checkpoint, read_checkpoint_state, resume_differences
+    from mtst.training import CheckpointError, CheckpointManager, resume_differences
+    checkpoints = CheckpointManager(out / "checkpoints")
     if not resume:   # a fresh run: an earlier run's checkpoint (even a damaged one) is only worth a warning
-        try: ck = latest_checkpoint(out / "checkpoints"); what = ck.name if ck else None
+        try: ck = checkpoints.latest(); what = ck.name if ck else None
         except CheckpointError: what = "a damaged one"
         if what: warnings.warn(f"output_dir {out} holds a checkpoint of an earlier run ({what}); this run starts "
                                f"over and replaces it (add --resume to continue that run instead)", stacklevel=2)
         return None
-    ck = latest_checkpoint(out / "checkpoints")
+    ck = checkpoints.latest()
     if ck is None:
         raise ConfigError(f"--resume: nothing to resume in {out / 'checkpoints'} (no checkpoint); run without --resume to start training")
-    resume_differences(read_checkpoint_state(ck), tc, {"tasks": [t.to_dict() for t in tasks]}, ck, raise_=True)
+    resume_differences(CheckpointManager.read(ck)[1], tc, {"tasks": [t.to_dict() for t in tasks]}, ck, raise_=True)
     return ck
 
-class _WriteRunConfig:
+class _WriteRunConfig:   # a TrainerCallback by its method (mtst.training is imported only when a command needs it)
     "Trainer callback: write the run's config.json when training really starts (rank 0), atomically."
     def __init__(self, cfg: dict): self.cfg = cfg
     def on_train_begin(self, trainer):

@@ -5,6 +5,7 @@
 # %% ../nbs/04_training.ipynb #e452a0ff
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -14,12 +15,13 @@ import shutil
 import time
 import warnings
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 import torch
+from fastcore.basics import patch
 from torch import nn
 
 from .core import MtstError, eval_mode
@@ -27,11 +29,12 @@ from .data import length_grouped_batches
 from .freezing import no_decay
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAMES', 'RESUME_MAY_CHANGE', 'annealed_alpha',
-           'task_probabilities', 'TaskScheduler', 'LossBalancer', 'accuracy', 'macro_f1', 'classification_report',
-           'entity_scores', 'evaluate', 'save_checkpoint', 'CheckpointError', 'latest_checkpoint',
-           'read_checkpoint_state', 'load_checkpoint', 'NonFiniteLossError', 'TrainConfig', 'dist_info', 'set_seed',
-           'check_labels', 'check_metric', 'ResumeError', 'resume_differences', 'static_weights', 'inert_loss_weights',
+__all__ = ['SCHEDULES', 'BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAMES', 'STATE_FILE', 'EXTRA_FILE',
+           'RESUME_MAY_CHANGE', 'annealed_alpha', 'task_probabilities', 'TaskScheduler', 'LossBalancer', 'accuracy',
+           'macro_f1', 'classification_report', 'entity_scores', 'evaluate', 'CheckpointError', 'TrainState',
+           'CheckpointManager', 'NonFiniteLossError', 'TrainConfig', 'dist_info', 'set_seed', 'check_labels',
+           'check_metric', 'ResumeError', 'resume_differences', 'static_weights', 'inert_loss_weights',
+           'TrainerCallback', 'fire', 'BestModelCallback', 'EarlyStoppingCallback', 'ProgressCallback',
            'MultiTaskTrainer', 'replace_dir', 'load_best', 'shutdown_distributed', 'plot_history']
 
 # %% ../nbs/04_training.ipynb #f6fe41bf
@@ -278,6 +281,53 @@ def evaluate(model, features: list[dict], tasks, collator, batch_size: int = 64,
 # %% ../nbs/04_training.ipynb #9f16b6a0
 from .core import atomic_write, atomic_write_text   # write to a temporary, then rename (see 00_core)
 
+def _plain(x):
+    "JSON-able copy (DataFrames and numpy scalars out)."
+    if isinstance(x, dict): return {str(k): _plain(v) for k, v in x.items() if k != "report"}
+    if isinstance(x, (list, tuple)): return [_plain(v) for v in x]
+    if isinstance(x, (np.floating, np.integer)): return x.item()
+    if isinstance(x, (str, int, float, bool)) or x is None: return x
+    return str(x)
+
+class CheckpointError(MtstError, ValueError):
+    "A checkpoint that is missing, damaged or not one of mtst's; the message names the file."
+
+def _damaged(f: Path, e: Exception) -> CheckpointError:
+    return CheckpointError(f"{f}: cannot read it ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
+                           f"the file is damaged, or written for another model: resume from another checkpoint or start a new run")
+
+@dataclass
+class TrainState:
+    """Where a run stands, saved as `trainer_state.json` in every checkpoint (plain JSON, as transformers'
+    `TrainerState`). `epoch` is the epoch in progress and `position` the batches of its plan already done."""
+    global_step: int = 0
+    epoch: int = 0
+    position: int = 0
+    best_metric: float | None = None
+    best_step: int | None = None
+    bad_evals: int = 0                    # evaluations since the best one (early stopping counts them)
+    stop: bool = False                    # early stopping said stop
+    train_seconds: float = 0.0
+    samples_seen: int = 0
+    metrics_before: dict | None = None
+    log_history: list = field(default_factory=list)   # one dict per logged value: step, epoch, split, task, metric, value
+
+    def to_json(self) -> str: return json.dumps(_plain(asdict(self)), indent=1)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainState:
+        "A state from a dict with these fields (others are ignored)."
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
+
+    def save(self, path: str | Path) -> Path: return atomic_write_text(path, self.to_json())
+
+    @classmethod
+    def load(cls, path: str | Path) -> TrainState:
+        path = Path(path)
+        try: return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError) as e: raise _damaged(path, e) from None
+
+# %% ../nbs/04_training.ipynb #854a36df
 def _rng_state() -> dict:
     st = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
     if torch.cuda.is_available(): st["cuda"] = torch.cuda.get_rng_state_all()
@@ -294,61 +344,65 @@ def _set_rng_state(st: dict) -> None:
     torch.set_rng_state(st["torch"])
     if "cuda" in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st["cuda"])
 
-def save_checkpoint(folder: str | Path, model: nn.Module, state: dict, keep: int = 1) -> Path:
-    """Write `ckpt-<step>/` under `folder` (`model/`: the model as `save_pretrained` writes it, + `training_state.pt`),
-    then point `latest.json` at it atomically, then delete older checkpoints beyond `keep`."""
-    from mtst.core import quiet_progress
-    folder = Path(folder)
-    name = f"ckpt-{state['global_step']:08d}"
-    final = folder / name
-    tmp = folder / f".{name}.tmp-{os.getpid()}"
-    if tmp.exists(): shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    with quiet_progress(): getattr(model, "module", model).save_pretrained(tmp / "model")   # one format: as model/ and best/
-    torch.save(state, tmp / "training_state.pt")
-    (tmp / "meta.json").write_text(json.dumps({"global_step": state["global_step"], "epoch": state["epoch"],
-                                               "position": state["position"]}), encoding="utf-8")
-    for f in (f for f in tmp.rglob("*") if f.is_file()):
-        with open(f, "rb") as fh: os.fsync(fh.fileno())
-    if final.exists(): shutil.rmtree(final)
-    os.replace(tmp, final)
-    atomic_write_text(folder / "latest.json", json.dumps({"checkpoint": name}))
-    old = sorted(p for p in folder.glob("ckpt-*") if p.name != name)
-    for p in old[:max(0, len(old) - (keep - 1))]: shutil.rmtree(p, ignore_errors=True)
-    for p in folder.glob(".ckpt-*.tmp-*"): shutil.rmtree(p, ignore_errors=True)  # leftovers of killed writers
-    return final
+STATE_FILE, EXTRA_FILE = "trainer_state.json", "training_state.pt"
 
-class CheckpointError(MtstError, ValueError):
-    "A checkpoint that is missing, damaged or not one of mtst's; the message names the file."
+class CheckpointManager:
+    """The checkpoints of one run in `folder`: `ckpt-<step>/` holds `model/` (as `save_pretrained` writes it),
+    `trainer_state.json` (the `TrainState`) and `training_state.pt` (optimizer, schedulers, random generators:
+    tensors only). A checkpoint is written to a temporary folder and renamed, then `latest.json` points to it
+    (replaced atomically), then checkpoints beyond the newest `keep` are deleted."""
+    def __init__(self, folder: str | Path, keep: int = 1): self.folder, self.keep = Path(folder), keep
+    def __repr__(self): return f"CheckpointManager({str(self.folder)!r}, keep={self.keep})"
 
-def latest_checkpoint(folder: str | Path) -> Path | None:
-    "The checkpoint folder `latest.json` points to, or None if there is none yet."
-    ptr = Path(folder) / "latest.json"
-    if not ptr.exists(): return None
-    try: ck = Path(folder) / json.loads(ptr.read_text(encoding="utf-8"))["checkpoint"]
-    except (ValueError, KeyError, TypeError) as e:   # JSON, encoding or layout errors
-        raise CheckpointError(f"{ptr}: not a valid checkpoint pointer ({type(e).__name__}: {e}); "
-                              f"delete it to fall back to no checkpoint, or resume from a ckpt-* folder") from None
-    if not (ck / "training_state.pt").exists():
-        raise CheckpointError(f"{ptr} points to {ck}, which is incomplete or missing; resume from another ckpt-* folder")
-    return ck
+    def save(self, model: nn.Module, state: TrainState, extra: dict) -> Path:
+        "Write a checkpoint of `model`, `state` and `extra` (the rest of the training state); return its folder."
+        from mtst.core import quiet_progress
+        name = f"ckpt-{state.global_step:08d}"
+        final, tmp = self.folder / name, self.folder / f".{name}.tmp-{os.getpid()}"
+        if tmp.exists(): shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        with quiet_progress(): getattr(model, "module", model).save_pretrained(tmp / "model")   # one format: as model/ and best/
+        torch.save(extra, tmp / EXTRA_FILE)
+        (tmp / STATE_FILE).write_text(state.to_json(), encoding="utf-8")
+        for f in (f for f in tmp.rglob("*") if f.is_file()):
+            with open(f, "rb") as fh: os.fsync(fh.fileno())
+        if final.exists(): shutil.rmtree(final)
+        os.replace(tmp, final)
+        atomic_write_text(self.folder / "latest.json", json.dumps({"checkpoint": name}))
+        old = sorted(p for p in self.folder.glob("ckpt-*") if p.name != name)
+        for p in old[:max(0, len(old) - (self.keep - 1))]: shutil.rmtree(p, ignore_errors=True)
+        for p in self.folder.glob(".ckpt-*.tmp-*"): shutil.rmtree(p, ignore_errors=True)  # leftovers of killed writers
+        return final
 
-def _damaged(f: Path, e: Exception) -> CheckpointError:
-    return CheckpointError(f"{f}: cannot read it ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
-                           f"the file is damaged, or written for another model: resume from another checkpoint or start a new run")
+    def latest(self) -> Path | None:
+        "The checkpoint folder `latest.json` points to, or None if there is none yet."
+        ptr = self.folder / "latest.json"
+        if not ptr.exists(): return None
+        try: ck = self.folder / json.loads(ptr.read_text(encoding="utf-8"))["checkpoint"]
+        except (ValueError, KeyError, TypeError) as e:   # JSON, encoding or layout errors
+            raise CheckpointError(f"{ptr}: not a valid checkpoint pointer ({type(e).__name__}: {e}); "
+                                  f"delete it to fall back to no checkpoint, or resume from a ckpt-* folder") from None
+        if not (ck / EXTRA_FILE).exists():
+            raise CheckpointError(f"{ptr} points to {ck}, which is incomplete or missing; resume from another ckpt-* folder")
+        return ck
 
-def read_checkpoint_state(ck: str | Path) -> dict:
-    "The training state saved in checkpoint folder `ck` (no weights are loaded; tensors only, no pickled code)."
-    f = Path(ck) / "training_state.pt"
-    if not f.is_file(): raise CheckpointError(f"{f}: not found; `{ck}` is not a complete checkpoint folder")
-    try: return torch.load(f, weights_only=True)
-    except Exception as e: raise _damaged(f, e) from None   # UnpicklingError, RuntimeError (zip), EOFError...
+# %% ../nbs/04_training.ipynb #04e23af4
+@patch(cls_method=True)
+def read(cls: CheckpointManager, ck: str | Path) -> tuple[TrainState, dict]:
+    "The `TrainState` and the rest of the training state of checkpoint folder `ck`, on the CPU (no weights are loaded)."
+    ck = Path(ck)
+    for name in (EXTRA_FILE, STATE_FILE):
+        if not (ck / name).is_file(): raise CheckpointError(f"{ck / name}: not found; `{ck}` is not a complete checkpoint folder")
+    try: extra = torch.load(ck / EXTRA_FILE, weights_only=True, map_location="cpu")   # a GPU run's checkpoint loads anywhere
+    except Exception as e: raise _damaged(ck / EXTRA_FILE, e) from None   # UnpicklingError, RuntimeError (zip), EOFError...
+    return TrainState.load(ck / STATE_FILE), extra
 
-def load_checkpoint(ck: str | Path, model: nn.Module, state: dict | None = None) -> dict:
-    "Load the weights of checkpoint folder `ck` into `model`; return its training state (`state`: already read)."
+@patch(cls_method=True)
+def load(cls: CheckpointManager, ck: str | Path, model: nn.Module) -> tuple[TrainState, dict]:
+    "Load the weights of checkpoint folder `ck` into `model` (on whatever device it is); return `read(ck)`."
     from mtst.multitask import MultiTaskModel
     ck = Path(ck)
-    state = state if state is not None else read_checkpoint_state(ck)
+    state = cls.read(ck)
     f = ck / "model"
     if not f.is_dir(): raise CheckpointError(f"{f}: not found; `{ck}` is not a complete checkpoint folder")
     try:
@@ -361,6 +415,54 @@ def load_checkpoint(ck: str | Path, model: nn.Module, state: dict | None = None)
 class NonFiniteLossError(FloatingPointError):
     "A task's loss became NaN or infinite; the message names the step and the task."
 
+def _check_config(c) -> None:
+    "Raise ValueError naming the first bad `TrainConfig` setting and its value (as `training.<name>`, the YAML key)."
+    if c.schedule not in SCHEDULES: raise ValueError(f"training.schedule: unknown {c.schedule!r}; choose one of {SCHEDULES}")
+    if c.balancing not in BALANCINGS: raise ValueError(f"training.balancing: unknown {c.balancing!r}; choose one of {BALANCINGS}")
+    if c.weights_act_on not in ("loss", "lr"):
+        raise ValueError(f"training.weights_act_on: unknown {c.weights_act_on!r}; choose 'loss' or 'lr'")
+    if c.weights_act_on == "lr" and (c.schedule == "joint" or c.balancing != "static"):
+        raise ValueError(f"training.weights_act_on='lr' scales each step's learning rate by the weight of its one task: it needs "
+                         f"static balancing and a schedule with one task per step, not schedule={c.schedule!r} with "
+                         f"balancing={c.balancing!r}; use weights_act_on='loss' there")
+    if c.precision not in ("fp32", "bf16", "fp16"): raise ValueError(f"training.precision: unknown {c.precision!r}; choose fp32, bf16 or fp16")
+    def is_int(v): return isinstance(v, int) and not isinstance(v, bool)
+    def is_num(v): return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    for k in ("epochs", "batch_size", "grad_accum", "eval_batch_size", "keep_checkpoints", "log_every"):
+        if not is_int(getattr(c, k)) or getattr(c, k) < 1:
+            raise ValueError(f"training.{k} must be a positive integer, got {getattr(c, k)!r}")
+    for k in ("max_steps", "eval_every", "save_every", "early_stopping_patience"):
+        v = getattr(c, k)
+        if v is not None and (not is_int(v) or v < 1):
+            raise ValueError(f"training.{k} must be a positive integer or null, got {v!r}")
+    for k in ("lr", "weight_decay", "balancer_lr") + (("head_lr",) if c.head_lr is not None else ()):
+        v = getattr(c, k)
+        if not is_num(v) or v < 0: raise ValueError(f"training.{k} must be a number >= 0, got {v!r}")
+    for k in ("temperature", "dwa_temperature") + (("max_grad_norm",) if c.max_grad_norm is not None else ()):
+        v = getattr(c, k)
+        if not is_num(v) or v <= 0: raise ValueError(f"training.{k} must be a number > 0, got {v!r}")
+    if not is_num(c.warmup_ratio) or not 0 <= c.warmup_ratio < 1:
+        raise ValueError(f"training.warmup_ratio must be in [0, 1), got {c.warmup_ratio!r}")
+    if c.max_length is not None and (not is_int(c.max_length) or c.max_length < 2):
+        raise ValueError(f"max_length must be an integer >= 2 or null, got {c.max_length!r}")
+    if c.device is not None:
+        try: torch.device(c.device)
+        except (RuntimeError, TypeError): raise ValueError(f"training.device: {c.device!r} is not a torch device, e.g. 'cpu', 'cuda', 'cuda:1', 'mps'") from None
+    if not is_int(c.seed) or c.seed < 0: raise ValueError(f"training.seed must be an integer >= 0, got {c.seed!r}")
+    if c.loss_weights is not None:
+        if not isinstance(c.loss_weights, dict):
+            raise ValueError(f"training.loss_weights must be a mapping task -> weight, got {c.loss_weights!r}")
+        for t, w in c.loss_weights.items():
+            if not is_num(w) or w < 0:
+                raise ValueError(f"training.loss_weights.{t} must be a finite number >= 0, got {w!r}")
+    if c.lr == 0 and not c.head_lr:
+        warnings.warn("training.lr is 0 and head_lr is unset or 0: no weight will change; set lr > 0 (e.g. 5e-5)", stacklevel=4)
+    task, slash, name = str(c.metric).partition("/")
+    if c.metric != "mean" and not (slash and task and name in METRIC_NAMES):
+        raise ValueError(f"training.metric: {c.metric!r} is neither 'mean' nor '<task>/<metric>' with a metric "
+                         f"in {sorted(METRIC_NAMES)}, e.g. 'topic/accuracy'")
+
+# %% ../nbs/04_training.ipynb #b306405d
 @dataclass
 class TrainConfig:
     "Everything that sizes and steers a training run."
@@ -383,6 +485,7 @@ class TrainConfig:
     balancer_lr: float = 1e-2               # learning rate of the uncertainty log-variances (few values: a high lr is fine)
     max_length: int | None = None           # tokenizer truncation (default: the backbone's)
     precision: str = "fp32"                 # fp32 | bf16 (CPU or CUDA autocast) | fp16 (CUDA, with GradScaler)
+    device: str | None = None               # e.g. "cpu", "cuda:1", "mps"; default: this process's GPU, else MPS, else CPU
     seed: int = 0
     eval_every: int | None = None           # evaluate every N optimizer steps (default: each epoch)
     eval_before: bool = True                # metrics before the first step
@@ -399,48 +502,7 @@ class TrainConfig:
     param_groups: Callable | None = field(default=None, repr=False)  # model -> optimizer param groups
     callbacks: list = field(default_factory=list, repr=False)
 
-    def __post_init__(self):
-        if self.schedule not in SCHEDULES: raise ValueError(f"training.schedule: unknown {self.schedule!r}; choose one of {SCHEDULES}")
-        if self.balancing not in BALANCINGS: raise ValueError(f"training.balancing: unknown {self.balancing!r}; choose one of {BALANCINGS}")
-        if self.weights_act_on not in ("loss", "lr"):
-            raise ValueError(f"training.weights_act_on: unknown {self.weights_act_on!r}; choose 'loss' or 'lr'")
-        if self.weights_act_on == "lr" and (self.schedule == "joint" or self.balancing != "static"):
-            raise ValueError(f"training.weights_act_on='lr' scales each step's learning rate by the weight of its one task: it needs "
-                             f"static balancing and a schedule with one task per step, not schedule={self.schedule!r} with "
-                             f"balancing={self.balancing!r}; use weights_act_on='loss' there")
-        if self.precision not in ("fp32", "bf16", "fp16"): raise ValueError(f"training.precision: unknown {self.precision!r}; choose fp32, bf16 or fp16")
-        def is_int(v): return isinstance(v, int) and not isinstance(v, bool)
-        def is_num(v): return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-        for k in ("epochs", "batch_size", "grad_accum", "eval_batch_size", "keep_checkpoints", "log_every"):
-            if not is_int(getattr(self, k)) or getattr(self, k) < 1:
-                raise ValueError(f"training.{k} must be a positive integer, got {getattr(self, k)!r}")
-        for k in ("max_steps", "eval_every", "save_every", "early_stopping_patience"):
-            v = getattr(self, k)
-            if v is not None and (not is_int(v) or v < 1):
-                raise ValueError(f"training.{k} must be a positive integer or null, got {v!r}")
-        for k in ("lr", "weight_decay", "balancer_lr") + (("head_lr",) if self.head_lr is not None else ()):
-            v = getattr(self, k)
-            if not is_num(v) or v < 0: raise ValueError(f"training.{k} must be a number >= 0, got {v!r}")
-        for k in ("temperature", "dwa_temperature") + (("max_grad_norm",) if self.max_grad_norm is not None else ()):
-            v = getattr(self, k)
-            if not is_num(v) or v <= 0: raise ValueError(f"training.{k} must be a number > 0, got {v!r}")
-        if not is_num(self.warmup_ratio) or not 0 <= self.warmup_ratio < 1:
-            raise ValueError(f"training.warmup_ratio must be in [0, 1), got {self.warmup_ratio!r}")
-        if self.max_length is not None and (not is_int(self.max_length) or self.max_length < 2):
-            raise ValueError(f"max_length must be an integer >= 2 or null, got {self.max_length!r}")
-        if not is_int(self.seed) or self.seed < 0: raise ValueError(f"training.seed must be an integer >= 0, got {self.seed!r}")
-        if self.loss_weights is not None:
-            if not isinstance(self.loss_weights, dict):
-                raise ValueError(f"training.loss_weights must be a mapping task -> weight, got {self.loss_weights!r}")
-            for t, w in self.loss_weights.items():
-                if not is_num(w) or w < 0:
-                    raise ValueError(f"training.loss_weights.{t} must be a finite number >= 0, got {w!r}")
-        if self.lr == 0 and not self.head_lr:
-            warnings.warn("training.lr is 0 and head_lr is unset or 0: no weight will change; set lr > 0 (e.g. 5e-5)", stacklevel=3)
-        task, slash, name = str(self.metric).partition("/")
-        if self.metric != "mean" and not (slash and task and name in METRIC_NAMES):
-            raise ValueError(f"training.metric: {self.metric!r} is neither 'mean' nor '<task>/<metric>' with a metric "
-                             f"in {sorted(METRIC_NAMES)}, e.g. 'topic/accuracy'")
+    def __post_init__(self): _check_config(self)
 
     def to_dict(self) -> dict:
         "The settings as a plain dict (without the `param_groups` hook and the callbacks)."
@@ -448,7 +510,8 @@ class TrainConfig:
 
 # what a resumed run may change: the budget, evaluation, logging and saving (everything else must match the checkpoint)
 RESUME_MAY_CHANGE = frozenset({"epochs", "max_steps", "eval_every", "eval_before", "eval_batch_size", "early_stopping_patience",
-                               "load_best_at_end", "save_every", "keep_checkpoints", "output_dir", "progress", "log_every"})
+                               "load_best_at_end", "save_every", "keep_checkpoints", "output_dir", "progress", "log_every",
+                               "device"})
 
 # %% ../nbs/04_training.ipynb #33a8525a
 def dist_info() -> tuple[int, int, int]:
@@ -482,6 +545,7 @@ def check_metric(metric: str, tasks) -> None:
     if task not in tasks or name not in TASK_METRICS[tasks[task].kind]:
         raise ValueError(f"training.metric: {metric!r} names no task metric; choose one of {avail}")
 
+# %% ../nbs/04_training.ipynb #d5b444d3
 class ResumeError(MtstError, ValueError):
     "A resume that would not continue the same run (the config, tasks, encoder or data differ); names each difference."
 
@@ -539,18 +603,67 @@ def inert_loss_weights(weights: dict[str, float], config: TrainConfig) -> str | 
             f"undo; to weight tasks, use schedule 'joint', a sampling schedule (e.g. 'temperature'), or "
             f"weights_act_on='lr' (scales the learning rate of each task's steps)")
 
-class MultiTaskTrainer:
-    """Train a `MultiTaskModel` on `train` examples, evaluating on `validation` examples.
+# %% ../nbs/04_training.ipynb #870768ba
+class TrainerCallback:
+    """Hooks into `MultiTaskTrainer.fit`, named as in transformers' `TrainerCallback`; a subclass overrides any of
+    them. Each gets the event's value first and the trainer last (`trainer.state` is a `TrainState`)."""
+    def on_train_begin(self, trainer): "After the checks, the set-up and a resume; before `eval_before`."
+    def on_epoch_begin(self, epoch: int, trainer): "Before the first step of `epoch` (0-based), also a resumed one."
+    def on_step_end(self, step: int, trainer): "After optimizer step `step` (1-based) and its log rows."
+    def on_evaluate(self, metrics: dict, trainer): "After each validation during training."
+    def on_save(self, checkpoint: Path, trainer): "After a checkpoint is written (on the process that writes)."
+    def on_epoch_end(self, epoch: int, trainer): "After the epoch's evaluation and checkpoint."
+    def on_train_end(self, trainer): "When the loop ends, however it ends (also after an exception)."
 
-    `fit()` returns the final metrics; `history` (a DataFrame) has one row per logged value with columns
-    `step, epoch, split, task, metric, value`; `metrics_before` / `metrics_after` hold the evaluations
-    before the first and after the last step (after loading the best checkpoint, by default)."""
+def fire(callbacks: Sequence, event: str, *args) -> None:
+    """Call `event` on every callback that has it. `on_epoch_begin` also reaches callbacks written for mtst 0.1:
+    an `on_epoch_start(epoch)` method, or a plain function called with the epoch."""
+    for cb in callbacks:
+        fn = getattr(cb, event, None)
+        if fn is not None: fn(*args)
+        elif event == "on_epoch_begin" and hasattr(cb, "on_epoch_start"): cb.on_epoch_start(args[0])
+        elif event == "on_epoch_begin" and callable(cb): cb(args[0])
+
+class BestModelCallback(TrainerCallback):
+    """After each evaluation: a better main metric (`TrainConfig.metric`) makes this the best step, its weights
+    are kept (on the CPU, and in `best/`); otherwise `state.bad_evals` counts one more evaluation without progress."""
+    def on_evaluate(self, metrics, trainer):
+        st, value = trainer.state, trainer.main_value(metrics)
+        if st.best_metric is None or (value > st.best_metric if trainer.config.greater_is_better else value < st.best_metric):
+            st.best_metric, st.best_step, st.bad_evals = value, st.global_step, 0
+            trainer.keep_best(metrics)
+        else: st.bad_evals += 1
+
+class EarlyStoppingCallback(TrainerCallback):
+    "Stop the run after `patience` evaluations in a row without a better main metric."
+    def __init__(self, patience: int): self.patience = patience
+    def on_evaluate(self, metrics, trainer):
+        if trainer.state.bad_evals >= self.patience: trainer.state.stop = True
+
+class ProgressCallback(TrainerCallback):
+    "A text progress bar over the optimizer steps with each task's latest loss (tqdm)."
+    def on_train_begin(self, trainer):
+        from tqdm import tqdm
+        self.recent = {}
+        self.bar = tqdm(total=trainer.total_steps(), initial=trainer.state.global_step, desc="training", dynamic_ncols=True)
+    def on_step_end(self, step, trainer):
+        self.recent.update(trainer.last_losses)
+        self.bar.update(1); self.bar.set_postfix({k: f"{v:.3f}" for k, v in self.recent.items()}, refresh=False)
+    def on_train_end(self, trainer): self.bar.close()
+
+# %% ../nbs/04_training.ipynb #6e9d2ec9
+class MultiTaskTrainer:
+    """Train a `MultiTaskModel` on `train` examples (a list of `Example`), evaluating on `validation` examples.
+
+    `fit()` trains and returns the final metrics. `state` (a `TrainState`) says where the run stands; `history` (a
+    DataFrame) has one row per logged value (`step, epoch, split, task, metric, value`); `metrics_before` /
+    `metrics_after` are the evaluations before the first and after the last step (after loading the best weights,
+    by default). `features`: already encoded `{"train": ..., "validation": ...}` features, to skip tokenizing."""
     def __init__(self, model: nn.Module, train: list, validation: list | None = None,
                  config: TrainConfig | None = None, tokenizer=None, features: dict | None = None):
-        from mtst.data import MultiTaskCollator, encode_examples
+        from mtst.data import MultiTaskCollator
         self.config = cfg = config or TrainConfig()
-        self.model = model
-        self.tasks = dict(model.tasks)
+        self.model, self.tasks = model, dict(model.tasks)
         self.tokenizer = tokenizer or model.encoder.tokenizer
         self.rank, self.world, self.local_rank = dist_info()
         self.is_main = self.rank == 0
@@ -559,217 +672,259 @@ class MultiTaskTrainer:
         if cfg.precision == "fp16" and self.device.type != "cuda":
             raise ValueError("training.precision: fp16 needs a CUDA GPU (it trains with a gradient scaler); "
                              "on CPU use bf16 (autocast; fast on CPUs with AVX-512 bf16 or AMX) or fp32")
-        max_length = cfg.max_length or getattr(model.encoder, "max_length", None)
-        feats = features or {}
-        self.train_features = feats.get("train") or encode_examples(train, self.tokenizer, list(self.tasks.values()), max_length=max_length)
-        self.val_features = feats.get("validation") if "validation" in feats else (
-            encode_examples(validation, self.tokenizer, list(self.tasks.values()), max_length=max_length) if validation else [])
-        for i, (f, ex) in enumerate(zip(self.train_features, train)):
-            f.setdefault("source", getattr(ex, "source", "") or f"#{i}")
-        check_labels(self.train_features, self.tasks, "train")
-        check_labels(self.val_features, self.tasks, "validation")
+        self.train_features, self.val_features = self._encode(train, validation, features or {})
         pools = {t: [i for i, f in enumerate(self.train_features) if t in f["labels"]] for t in self.tasks}
         empty = [t for t, ix in pools.items() if not ix]
         if empty: raise ValueError(f"task(s) {empty} have no labelled training examples (of {len(train)}); "
                                    f"check the task's files and column names")
         self.collator = MultiTaskCollator(self.tokenizer, list(self.tasks.values()))
         self.scheduler = TaskScheduler(pools, cfg.batch_size, cfg.schedule, cfg.temperature, cfg.epochs, cfg.seed)
-        weights = static_weights(self.tasks.values(), cfg)
-        self.static_weights = weights
+        self.static_weights = weights = static_weights(self.tasks.values(), cfg)
         # weights_act_on="lr": the losses stay unweighted, each step's learning rate is scaled by its task's weight
         self.lr_weights = weights if cfg.weights_act_on == "lr" else None
         self.balancer = LossBalancer(list(self.tasks), cfg.balancing, None if self.lr_weights else weights, cfg.dwa_temperature)
+        self.state = TrainState()
         self.grad_norm: torch.Tensor | None = None   # the last step's gradient norm before clipping (for callbacks)
-        self.history_rows: list[dict] = []
-        self.metrics_before: dict | None = None
+        self.last_losses: dict[str, float] = {}      # the last step's loss per task
         self.metrics_after: dict | None = None
-        self.best_metric: float | None = None
-        self.best_step: int | None = None
         self.out = Path(cfg.output_dir) if cfg.output_dir else None
-        self.train_seconds = 0.0
-        self.samples_seen = 0
+        self.checkpoints = CheckpointManager(self.out / "checkpoints", cfg.keep_checkpoints) if self.out else None
 
-    # ---- setup ----
     @property
     def device(self) -> torch.device:
+        "`TrainConfig.device` if set, else this process's CUDA GPU, else Apple's MPS, else the CPU."
+        if self.config.device: return torch.device(self.config.device)
         if torch.cuda.is_available(): return torch.device("cuda", self.local_rank)
+        if torch.backends.mps.is_available(): return torch.device("mps")
         return torch.device("cpu")
 
-    def _param_groups(self) -> list[dict]:
-        cfg, core = self.config, self.model
-        if cfg.param_groups is not None: groups = list(cfg.param_groups(core))
-        else:
-            decay, undecayed, head = [], [], []
-            for n, p in core.named_parameters():
-                if n.startswith("heads."): head.append(p)
-                elif no_decay(n, p): undecayed.append(p)
-                else: decay.append(p)
-            groups = [{"params": decay, "weight_decay": cfg.weight_decay},
-                      {"params": undecayed, "weight_decay": 0.0},
-                      {"params": head, "weight_decay": cfg.weight_decay, "lr": cfg.head_lr or cfg.lr}]
-            groups = [g for g in groups if g["params"]]
-        if self.balancer.method == "uncertainty":
-            groups.append({"params": list(self.balancer.parameters()), "weight_decay": 0.0, "lr": cfg.balancer_lr})
-        return groups
-
-    def total_steps(self) -> int:
-        cfg = self.config
-        per_epoch = math.ceil(self.scheduler.steps_per_epoch() / cfg.grad_accum)
-        total = per_epoch * cfg.epochs
-        return min(total, cfg.max_steps) if cfg.max_steps else total
-
-    def _setup(self):
-        from transformers import get_linear_schedule_with_warmup
-        cfg = self.config
-        self.dist = self.world > 1
-        if self.dist and not torch.distributed.is_initialized():
-            backend = "nccl" if torch.cuda.is_available() else "gloo"
-            torch.distributed.init_process_group(backend)
-        self.model.to(self.device); self.balancer.to(self.device)
-        groups = self._param_groups()
-        try:  # the fused kernel (one op for all parameters, as HF Trainer's default) where torch has it
-            self.optimizer = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay, fused=True)
-        except (RuntimeError, TypeError, ValueError):
-            self.optimizer = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
-        total = self.total_steps()
-        self.lr_scheduler = get_linear_schedule_with_warmup(self.optimizer, int(cfg.warmup_ratio * total), total)
-        self.scaler = torch.amp.GradScaler("cuda", enabled=cfg.precision == "fp16" and self.device.type == "cuda")
-        self.train_model = self.model
-        if self.dist:
-            from torch.nn.parallel import DistributedDataParallel as DDP
-            self.train_model = DDP(self.model, device_ids=[self.local_rank] if self.device.type == "cuda" else None,
-                                   find_unused_parameters=True)
-
+    # the run's state under the names of mtst 0.1
     @property
-    def autocast_dtype(self) -> torch.dtype | None:
-        p = self.config.precision
-        if p == "bf16": return torch.bfloat16
-        if p == "fp16" and self.device.type == "cuda": return torch.float16
-        return None
-
-    # ---- logging ----
-    def log(self, step: int, epoch: float, split: str, task: str, metric: str, value: float):
-        self.history_rows.append({"step": step, "epoch": epoch, "split": split, "task": task, "metric": metric, "value": value})
-
-    def _log_metrics(self, metrics: dict, step: int, epoch: float, split: str = "validation"):
-        for t, m in metrics.items():
-            if t == "report": continue
-            if isinstance(m, dict):
-                for k, v in m.items():
-                    if k != "n": self.log(step, epoch, split, t, k, v)
-            else: self.log(step, epoch, split, "all", t, m)
-
+    def global_step(self) -> int: return self.state.global_step
     @property
-    def history(self):
-        import pandas as pd
-        return pd.DataFrame(self.history_rows, columns=["step", "epoch", "split", "task", "metric", "value"])
+    def best_metric(self) -> float | None: return self.state.best_metric
+    @property
+    def best_step(self) -> int | None: return self.state.best_step
+    @property
+    def samples_seen(self) -> int: return self.state.samples_seen
+    @property
+    def train_seconds(self) -> float: return self.state.train_seconds
+    @property
+    def metrics_before(self) -> dict | None: return self.state.metrics_before
+    @property
+    def history_rows(self) -> list[dict]: return self.state.log_history
 
-    def _main_value(self, metrics: dict) -> float:
-        m = self.config.metric
-        if m == "mean": return metrics["mean"]
-        task, _, name = m.partition("/")
-        if task not in metrics or name not in metrics[task]:
-            raise KeyError(f"training.metric {m!r} not found; available: "
-                           f"{['mean'] + [f'{t}/{k}' for t, d in metrics.items() if isinstance(d, dict) for k in d]}")
-        return metrics[task][name]
+# %% ../nbs/04_training.ipynb #bba33542
+@patch
+def _encode(self: MultiTaskTrainer, train: list, validation: list | None, feats: dict) -> tuple[list, list]:
+    "Train and validation features (given, or tokenized here), each train feature named by its example's source."
+    from mtst.data import encode_examples
+    tasks, max_length = list(self.tasks.values()), self.config.max_length or getattr(self.model.encoder, "max_length", None)
+    train_f = feats.get("train") or encode_examples(train, self.tokenizer, tasks, max_length=max_length)
+    val_f = feats.get("validation") if "validation" in feats else (
+        encode_examples(validation, self.tokenizer, tasks, max_length=max_length) if validation else [])
+    for i, (f, ex) in enumerate(zip(train_f, train)): f.setdefault("source", getattr(ex, "source", "") or f"#{i}")
+    check_labels(train_f, self.tasks, "train"); check_labels(val_f, self.tasks, "validation")
+    return train_f, val_f
 
-    def evaluate(self, features: list[dict] | None = None, report: bool = False) -> dict:
-        "Metrics of the current model on `features` (default: the validation features)."
-        return evaluate(self.model, self.val_features if features is None else features, self.tasks, self.collator,
-                        self.config.eval_batch_size, report=report, autocast_dtype=self.autocast_dtype)
+@patch
+def _param_groups(self: MultiTaskTrainer) -> list[dict]:
+    "The optimizer's parameter groups: `TrainConfig.param_groups(model)` if set, else decayed / not decayed / heads (`head_lr`)."
+    cfg, core = self.config, self.model
+    if cfg.param_groups is not None: groups = list(cfg.param_groups(core))
+    else:
+        decay, undecayed, head = [], [], []
+        for n, p in core.named_parameters():
+            if n.startswith("heads."): head.append(p)
+            elif no_decay(n, p): undecayed.append(p)
+            else: decay.append(p)
+        groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": undecayed, "weight_decay": 0.0},
+                  {"params": head, "weight_decay": cfg.weight_decay, "lr": cfg.head_lr or cfg.lr}]
+        groups = [g for g in groups if g["params"]]
+    if self.balancer.method == "uncertainty":
+        groups.append({"params": list(self.balancer.parameters()), "weight_decay": 0.0, "lr": cfg.balancer_lr})
+    return groups
 
-    # ---- checkpoints ----
-    def _state(self, epoch: int, position: int) -> dict:
-        return {"global_step": self.global_step, "epoch": epoch, "position": position,
-                "optimizer": self.optimizer.state_dict(), "lr_scheduler": self.lr_scheduler.state_dict(),
-                "scaler": self.scaler.state_dict(), "balancer": self.balancer.state_dict(),
-                "balancer_extra": self.balancer.extra_state(), "task_scheduler": self.scheduler.state_dict(),
-                "rng": _rng_state(), "history": self.history_rows, "metrics_before": _plain(self.metrics_before),
-                "best_metric": self.best_metric, "best_step": self.best_step, "bad_evals": self.bad_evals,
-                "stop": self.stop, "train_seconds": self.train_seconds, "samples_seen": self.samples_seen,
-                "config": _plain(self.config.to_dict()), "setup": self._setup_record()}
+@patch
+def total_steps(self: MultiTaskTrainer) -> int:
+    "Optimizer steps of the whole run: steps per epoch (batches / `grad_accum`) × epochs, capped by `max_steps`."
+    cfg = self.config
+    total = math.ceil(self.scheduler.steps_per_epoch() / cfg.grad_accum) * cfg.epochs
+    return min(total, cfg.max_steps) if cfg.max_steps else total
 
-    def _save(self, epoch: int, position: int):
-        if self.out is not None and self.is_main:
-            save_checkpoint(self.out / "checkpoints", self.model, self._state(epoch, position), self.config.keep_checkpoints)
-        if self.dist: torch.distributed.barrier()
+@patch(as_prop=True)
+def autocast_dtype(self: MultiTaskTrainer) -> torch.dtype | None:
+    "The autocast dtype of `TrainConfig.precision` on this device (None: fp32)."
+    p = self.config.precision
+    if p == "bf16": return torch.bfloat16
+    if p == "fp16" and self.device.type == "cuda": return torch.float16
+    return None
 
-    def _setup_record(self) -> dict:
-        "What a checkpoint must share with the run that resumes it, besides the config: model and data."
-        if getattr(self, "_setup_rec", None) is not None: return self._setup_rec
-        enc = getattr(self.model, "encoder", None)
-        h = hashlib.sha256()
-        for f in self.train_features:
-            h.update(json.dumps([list(map(int, f["input_ids"])), _plain(f["labels"])], sort_keys=True).encode())
-        self._setup_rec = {"tasks": _plain([t.to_dict() for t in self.tasks.values()]),
-                           "encoder": _plain(enc.config_dict()) if hasattr(enc, "config_dict") else None,
-                           "train_data": h.hexdigest()[:16], "world_size": self.world}
-        return self._setup_rec
+# %% ../nbs/04_training.ipynb #98469ac5
+@patch
+def _setup(self: MultiTaskTrainer):
+    "Process group, device, optimizer (fused AdamW where torch has it, as HF Trainer), linear schedule, gradient scaler, DDP."
+    from transformers import get_linear_schedule_with_warmup
+    cfg, dev = self.config, self.device
+    self.dist = self.world > 1
+    if self.dist and not torch.distributed.is_initialized():
+        if dev.type == "cuda": torch.cuda.set_device(dev)   # NCCL needs each process on its own GPU before it starts
+        torch.distributed.init_process_group("nccl" if dev.type == "cuda" else "gloo")
+    self.model.to(dev); self.balancer.to(dev)
+    groups = self._param_groups()
+    try: self.optimizer = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay, fused=True)
+    except (RuntimeError, TypeError, ValueError): self.optimizer = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    total = self.total_steps()
+    self.lr_scheduler = get_linear_schedule_with_warmup(self.optimizer, int(cfg.warmup_ratio * total), total)
+    self.scaler = torch.amp.GradScaler("cuda", enabled=cfg.precision == "fp16" and dev.type == "cuda")
+    self._wrap()
 
-    def _check_resumable(self, ck: Path, state: dict) -> None:
-        resume_differences(state, self.config, {**self._setup_record(), "sizes": self.scheduler.state_dict()["sizes"]}, ck, raise_=True)
+@patch
+def _trainable(self: MultiTaskTrainer) -> list[str]: return [n for n, p in self.model.named_parameters() if p.requires_grad]
 
-    def _resume(self, ck: Path, st: dict) -> tuple[int, int]:
-        load_checkpoint(ck, self.model, st)
-        self.optimizer.load_state_dict(st["optimizer"])
-        self.lr_scheduler.load_state_dict(st["lr_scheduler"])
-        self.scaler.load_state_dict(st["scaler"])
-        self.balancer.load_state_dict(st["balancer"]); self.balancer.load_extra_state(st["balancer_extra"])
-        _set_rng_state(st["rng"])
-        self.global_step, self.history_rows = st["global_step"], list(st["history"])
-        self.metrics_before, self.best_metric, self.best_step = st["metrics_before"], st["best_metric"], st["best_step"]
-        self.bad_evals, self.stop = st["bad_evals"], st["stop"]
-        self.train_seconds, self.samples_seen = st["train_seconds"], st["samples_seen"]
-        if self.best_step is not None and self.out is not None and (self.out / "best").is_dir():
-            with torch.random.fork_rng(devices=[]):   # building the model draws random numbers: keep the restored state
-                self.best_state = load_best(self.out).state_dict()
-        return st["epoch"], st["position"]
-
-    def _new_best(self, metrics: dict):
-        core = self.model
-        self.best_state = {k: v.detach().clone() for k, v in core.state_dict().items()}
-        if self.out is not None and self.is_main:   # best/: the same format as model/ (save_pretrained), swapped in whole
-            self._save_model_folder(self.out / "best", metrics, {"step": self.global_step, "metrics": _plain(metrics)})
-
-    def _save_model_folder(self, dst: Path, metrics: dict | None, extra: dict | None = None) -> None:
-        "Write the model with `save_pretrained` (plus `metrics.json` if `extra`) into a temporary folder, then swap it in."
-        from mtst.core import quiet_progress
-        tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
-        if tmp.exists(): shutil.rmtree(tmp)
-        with quiet_progress(): self.model.save_pretrained(tmp, metrics=_plain(metrics) if metrics else None)
-        if extra is not None: atomic_write_text(tmp / "metrics.json", json.dumps(extra, indent=1))
-        replace_dir(tmp, dst)
-
-    # ---- evaluation during training ----
-    def _eval_and_track(self, epoch_f: float) -> bool:
-        "Evaluate, log, track the best; return True if early stopping says stop."
-        if not self.val_features: return False
-        metrics = self.evaluate()
-        self._log_metrics(metrics, self.global_step, epoch_f)
-        for cb in self.config.callbacks:
-            if hasattr(cb, "on_evaluate"): cb.on_evaluate(metrics, self)
-        value = self._main_value(metrics)
-        better = self.best_metric is None or (value > self.best_metric if self.config.greater_is_better else value < self.best_metric)
-        if better:
-            self.best_metric, self.best_step, self.bad_evals = value, self.global_step, 0
-            self._new_best(metrics)
-        else: self.bad_evals += 1
-        p = self.config.early_stopping_patience
-        return p is not None and self.bad_evals >= p
-
-    def _call_epoch_start(self, epoch: int):
-        for cb in self.config.callbacks:
-            if hasattr(cb, "on_epoch_start"): cb.on_epoch_start(epoch)
-            elif callable(cb): cb(epoch)
-
-    # ---- the loop ----
-    def _step_batch(self, task: str | None, idx: list[int]) -> dict[str, float]:
-        "Forward + backward of one (micro-)batch; returns the task losses."
-        if self.dist: idx = idx[self.rank::self.world] or idx[:1]
-        batch = self.collator([self.train_features[i] for i in idx])
-        labels = batch["labels"] if task is None else {task: batch["labels"][task]}
-        names = list(labels) if task is None else [task]
+@patch
+def _wrap(self: MultiTaskTrainer):
+    """The model the steps run: DDP over the parameters that train now in a distributed run (DDP fixes that set
+    when it wraps), else the model itself. Called again when a callback freezes or unfreezes parameters."""
+    self.train_model, self._wrapped = None, self._trainable()   # drop the old wrapper (and its gradient hooks) first
+    self.train_model = self.model
+    if self.dist:
+        from torch.nn.parallel import DistributedDataParallel as DDP
         dev = self.device
+        self.train_model = DDP(self.model, device_ids=[dev] if dev.type == "cuda" else None, find_unused_parameters=True)
+
+# %% ../nbs/04_training.ipynb #1875f519
+@patch
+def log(self: MultiTaskTrainer, step: int, epoch: float, split: str, task: str, metric: str, value: float):
+    "Append one row to the history."
+    self.state.log_history.append({"step": step, "epoch": epoch, "split": split, "task": task, "metric": metric, "value": value})
+
+@patch
+def _log_metrics(self: MultiTaskTrainer, metrics: dict, step: int, epoch: float, split: str = "validation"):
+    for t, m in metrics.items():
+        if t == "report": continue
+        if isinstance(m, dict):
+            for k, v in m.items():
+                if k != "n": self.log(step, epoch, split, t, k, v)
+        else: self.log(step, epoch, split, "all", t, m)
+
+@patch(as_prop=True)
+def history(self: MultiTaskTrainer):
+    "The history as a DataFrame: one row per logged value."
+    import pandas as pd
+    return pd.DataFrame(self.state.log_history, columns=["step", "epoch", "split", "task", "metric", "value"])
+
+@patch
+def main_value(self: MultiTaskTrainer, metrics: dict) -> float:
+    "The value of `TrainConfig.metric` in `metrics` (what best-model tracking and early stopping compare)."
+    m = self.config.metric
+    if m == "mean": return metrics["mean"]
+    task, _, name = m.partition("/")
+    if task not in metrics or name not in metrics[task]:
+        raise KeyError(f"training.metric {m!r} not found; available: "
+                       f"{['mean'] + [f'{t}/{k}' for t, d in metrics.items() if isinstance(d, dict) for k in d]}")
+    return metrics[task][name]
+
+@patch
+def evaluate(self: MultiTaskTrainer, features: list[dict] | None = None, report: bool = False) -> dict:  # noqa: F811 (patch keeps the function)
+    "Metrics of the current model on `features` (default: the validation features)."
+    return evaluate(self.model, self.val_features if features is None else features, self.tasks, self.collator,
+                    self.config.eval_batch_size, report=report, autocast_dtype=self.autocast_dtype)
+
+@patch
+def _eval_and_track(self: MultiTaskTrainer, epoch: float) -> None:
+    "Evaluate on the validation features, log the metrics, and let the callbacks act on them (best model, early stopping)."
+    if not self.val_features: return
+    metrics = self.evaluate()
+    self._log_metrics(metrics, self.state.global_step, epoch)
+    fire(self.callbacks, "on_evaluate", metrics, self)
+
+@patch
+def keep_best(self: MultiTaskTrainer, metrics: dict) -> None:
+    "Keep the current weights as the best (a copy on the CPU) and, with an `output_dir`, write them to `best/`."
+    self.best_state = {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
+    if self.out is not None and self.is_main:   # best/: the same format as model/ (save_pretrained), swapped in whole
+        self._save_model_folder(self.out / "best", metrics, {"step": self.state.global_step, "metrics": _plain(metrics)})
+
+@patch
+def _save_model_folder(self: MultiTaskTrainer, dst: Path, metrics: dict | None, extra: dict | None = None) -> None:
+    "Write the model with `save_pretrained` (plus `metrics.json` if `extra`) into a temporary folder, then swap it in."
+    from mtst.core import quiet_progress
+    tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
+    if tmp.exists(): shutil.rmtree(tmp)
+    with quiet_progress(): self.model.save_pretrained(tmp, metrics=_plain(metrics) if metrics else None)
+    if extra is not None: atomic_write_text(tmp / "metrics.json", json.dumps(extra, indent=1))
+    replace_dir(tmp, dst)
+
+# %% ../nbs/04_training.ipynb #bd363b24
+@patch
+def _extra_state(self: MultiTaskTrainer) -> dict:
+    "What `training_state.pt` holds: optimizer, schedulers, scaler, balancer, random generators, and what a resume must match."
+    return {"optimizer": self.optimizer.state_dict(), "lr_scheduler": self.lr_scheduler.state_dict(),
+            "scaler": self.scaler.state_dict(), "balancer": self.balancer.state_dict(), "balancer_extra": self.balancer.extra_state(),
+            "task_scheduler": self.scheduler.state_dict(), "rng": _rng_state(),
+            "config": _plain(self.config.to_dict()), "setup": self._setup_record()}
+
+@patch
+def _save(self: MultiTaskTrainer, epoch: int, position: int):
+    "Record the position (`epoch`, batches of its plan done) and the time, then checkpoint (rank 0; every rank waits)."
+    self.state.epoch, self.state.position, self.state.train_seconds = epoch, position, time.perf_counter() - self._t0
+    if self.checkpoints is not None and self.is_main:
+        fire(self.callbacks, "on_save", self.checkpoints.save(self.model, self.state, self._extra_state()), self)
+    if self.dist: torch.distributed.barrier()
+
+@patch
+def _setup_record(self: MultiTaskTrainer) -> dict:
+    "What a checkpoint must share with the run that resumes it, besides the config: model and data."
+    if getattr(self, "_setup_rec", None) is not None: return self._setup_rec
+    enc = getattr(self.model, "encoder", None)
+    h = hashlib.sha256()
+    for f in self.train_features:
+        h.update(json.dumps([list(map(int, f["input_ids"])), _plain(f["labels"])], sort_keys=True).encode())
+    self._setup_rec = {"tasks": _plain([t.to_dict() for t in self.tasks.values()]),
+                       "encoder": _plain(enc.config_dict()) if hasattr(enc, "config_dict") else None,
+                       "train_data": h.hexdigest()[:16], "world_size": self.world}
+    return self._setup_rec
+
+@patch
+def _checkpoint_to_resume(self: MultiTaskTrainer, resume: bool | str | Path) -> Path:
+    "The checkpoint folder `fit(resume=...)` continues from; an error if there is none."
+    if isinstance(resume, (str, Path)):
+        ck = Path(resume)
+        if not (ck / EXTRA_FILE).is_file():
+            raise CheckpointError(f"{ck}: not a checkpoint folder (no {EXTRA_FILE}); pass a ckpt-* folder or resume=True")
+        return ck
+    if self.out is None:
+        raise CheckpointError("resume=True needs training.output_dir: the checkpoints are looked for in <output_dir>/checkpoints")
+    ck = self.checkpoints.latest()
+    if ck is None:
+        raise CheckpointError(f"{self.checkpoints.folder}: nothing to resume (no checkpoint there); "
+                              f"train without resume to start the run, or check output_dir")
+    return ck
+
+@patch
+def _resume(self: MultiTaskTrainer, ck: Path) -> None:
+    "Continue from checkpoint `ck`: weights, optimizer, schedulers, scaler, balancer, random generators, state, best weights."
+    self.state, extra = CheckpointManager.load(ck, self.model)
+    self.optimizer.load_state_dict(extra["optimizer"])
+    self.lr_scheduler.load_state_dict(extra["lr_scheduler"])
+    self.scaler.load_state_dict(extra["scaler"])
+    self.balancer.load_state_dict(extra["balancer"]); self.balancer.load_extra_state(extra["balancer_extra"])
+    _set_rng_state(extra["rng"])
+    if self.state.best_step is not None and self.out is not None and (self.out / "best").is_dir():
+        with torch.random.fork_rng(devices=[]):   # building the model draws random numbers: keep the restored state
+            self.best_state = load_best(self.out).state_dict()
+
+# %% ../nbs/04_training.ipynb #19fe5636
+@patch
+def _step_batch(self: MultiTaskTrainer, task: str | None, idx: list[int], sync: bool = True) -> dict[str, float]:
+    """Forward and backward of one (micro-)batch of `task` (None: every task, `joint`); returns the task losses.
+    `sync=False` (a micro-batch before the last of a step): DDP keeps the gradients local (`no_sync`)."""
+    if self.dist: idx = idx[self.rank::self.world] or idx[:1]
+    batch = self.collator([self.train_features[i] for i in idx])
+    labels = batch["labels"] if task is None else {task: batch["labels"][task]}
+    names, dev = list(labels), self.device
+    with self.train_model.no_sync() if self.dist and not sync else contextlib.nullcontext():
         with torch.autocast(dev.type, dtype=self.autocast_dtype or torch.bfloat16, enabled=self.autocast_dtype is not None):
             out = self.train_model(input_ids=batch["input_ids"].to(dev), attention_mask=batch["attention_mask"].to(dev),
                                    labels={k: v.to(dev) for k, v in labels.items()}, tasks=names)
@@ -777,179 +932,183 @@ class MultiTaskTrainer:
         values = {k: v.detach().item() for k, v in losses.items()}   # one device-to-host copy per task loss
         for k, x in values.items():
             if not math.isfinite(x):
-                raise NonFiniteLossError(f"step {self.global_step + 1}: the loss of task {k!r} is {x} "
+                raise NonFiniteLossError(f"step {self.state.global_step + 1}: the loss of task {k!r} is {x} "
                                          f"(epoch {self._epoch + 1}, batch {self._position + 1} of {self._plan_len}). "
                                          f"Lower the learning rate or check the inputs; {self._checkpoint_note()}")
-        loss = self.balancer(losses, values) / self.config.grad_accum
-        self.scaler.scale(loss).backward()
-        self.samples_seen += len(idx) * self.world
-        return values
+        self.scaler.scale(self.balancer(losses, values) / self.config.grad_accum).backward()
+    self.state.samples_seen += len(idx) * self.world
+    return values
 
-    def _lr_scale(self, acc: dict[str, list]) -> float:
-        "weights_act_on='lr': the step's learning-rate factor, its task's weight (the mean over its micro-batches' tasks)."
-        if self.lr_weights is None or not acc: return 1.0
-        n = sum(len(v) for v in acc.values())
-        return sum(self.lr_weights[t] * len(v) for t, v in acc.items()) / n
+@patch
+def _lr_scale(self: MultiTaskTrainer, acc: dict[str, list]) -> float:
+    "weights_act_on='lr': the step's learning-rate factor, its task's weight (the mean over its micro-batches' tasks)."
+    if self.lr_weights is None or not acc: return 1.0
+    return sum(self.lr_weights[t] * len(v) for t, v in acc.items()) / sum(len(v) for v in acc.values())
 
-    def _checkpoint_note(self) -> str:
-        "What a fault leaves behind, for error messages: the last checkpoint (untouched), or that there is none."
-        if self.out is None: return "no checkpoint is written (no output_dir)"
-        try: ck = latest_checkpoint(self.out / "checkpoints")
-        except (FileNotFoundError, CheckpointError): ck = None
-        if ck is None: return f"no checkpoint had been written yet in {self.out / 'checkpoints'}"
-        return f"the last checkpoint {ck} (step {int(ck.name.split('-')[-1])}) is untouched"
+@patch
+def _checkpoint_note(self: MultiTaskTrainer) -> str:
+    "What a fault leaves behind, for error messages: the last checkpoint (untouched), or that there is none."
+    if self.checkpoints is None: return "no checkpoint is written (no output_dir)"
+    try: ck = self.checkpoints.latest()
+    except (FileNotFoundError, CheckpointError): ck = None
+    if ck is None: return f"no checkpoint had been written yet in {self.checkpoints.folder}"
+    return f"the last checkpoint {ck} (step {int(ck.name.split('-')[-1])}) is untouched"
 
-    def _optimizer_step(self, tasks: Sequence[str] = (), lr_scale: float = 1.0):
-        "Unscale, clip, step (each parameter group's learning rate times `lr_scale` for this step only), schedule."
-        cfg = self.config
-        if self.dist and self.balancer.method == "uncertainty":
-            for p in self.balancer.parameters():
-                if p.grad is None: p.grad = torch.zeros_like(p)
-                torch.distributed.all_reduce(p.grad); p.grad /= self.world
-        self.scaler.unscale_(self.optimizer)
-        params = [p for g in self.optimizer.param_groups for p in g["params"] if p.grad is not None]
-        # the clip returns the total gradient norm (max_norm=inf: measure only); a finite loss can still
-        # give inf/NaN gradients, and one such step would poison every weight and the next checkpoint
-        norm = torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm or float("inf")) if params else torch.zeros(())
-        self.grad_norm = norm.detach()
-        if not self.scaler.is_enabled() and not torch.isfinite(norm):  # (fp16's scaler skips such steps itself)
-            self.optimizer.zero_grad(set_to_none=True)
-            raise NonFiniteLossError(f"step {self.global_step + 1}: the gradient norm is {norm.detach().item()} although the "
-                                     f"loss is finite (task(s) {sorted(set(tasks))}, epoch {self._epoch + 1}, batch "
-                                     f"{self._position + 1} of {self._plan_len}); the step was not applied. Lower the "
-                                     f"learning rate, set max_grad_norm, or check the inputs; {self._checkpoint_note()}")
-        lrs = [g["lr"] for g in self.optimizer.param_groups]
-        if lr_scale != 1.0:
-            for g in self.optimizer.param_groups: g["lr"] = g["lr"] * lr_scale
-        self.scaler.step(self.optimizer); self.scaler.update()
-        for g, lr in zip(self.optimizer.param_groups, lrs): g["lr"] = lr
-        self.lr_scheduler.step()
+# %% ../nbs/04_training.ipynb #c6ace851
+@patch
+def _optimizer_step(self: MultiTaskTrainer, tasks: Sequence[str] = (), lr_scale: float = 1.0):
+    "Unscale, clip, step (each parameter group's learning rate times `lr_scale` for this step only), schedule."
+    cfg = self.config
+    if self.dist and self.balancer.method == "uncertainty":
+        for p in self.balancer.parameters():
+            if p.grad is None: p.grad = torch.zeros_like(p)
+            torch.distributed.all_reduce(p.grad); p.grad /= self.world
+    self.scaler.unscale_(self.optimizer)
+    params = [p for g in self.optimizer.param_groups for p in g["params"] if p.grad is not None]
+    # the clip returns the total gradient norm (max_norm=inf: measure only); a finite loss can still
+    # give inf/NaN gradients, and one such step would poison every weight and the next checkpoint
+    norm = torch.nn.utils.clip_grad_norm_(params, cfg.max_grad_norm or float("inf")) if params else torch.zeros(())
+    self.grad_norm = norm.detach()
+    if not self.scaler.is_enabled() and not torch.isfinite(norm):  # (fp16's scaler skips such steps itself)
         self.optimizer.zero_grad(set_to_none=True)
-        self.global_step += 1
+        raise NonFiniteLossError(f"step {self.state.global_step + 1}: the gradient norm is {norm.detach().item()} although the "
+                                 f"loss is finite (task(s) {sorted(set(tasks))}, epoch {self._epoch + 1}, batch "
+                                 f"{self._position + 1} of {self._plan_len}); the step was not applied. Lower the "
+                                 f"learning rate, set max_grad_norm, or check the inputs; {self._checkpoint_note()}")
+    lrs = [g["lr"] for g in self.optimizer.param_groups]
+    if lr_scale != 1.0:
+        for g in self.optimizer.param_groups: g["lr"] = g["lr"] * lr_scale
+    self.scaler.step(self.optimizer); self.scaler.update()
+    for g, lr in zip(self.optimizer.param_groups, lrs): g["lr"] = lr
+    self.lr_scheduler.step()
+    self.optimizer.zero_grad(set_to_none=True)
+    self.state.global_step += 1
 
-    def _checkpoint_to_resume(self, resume: bool | str | Path) -> Path:
-        "The checkpoint folder `fit(resume=...)` continues from; an error if there is none."
-        if isinstance(resume, (str, Path)):
-            ck = Path(resume)
-            if not (ck / "training_state.pt").is_file():
-                raise CheckpointError(f"{ck}: not a checkpoint folder (no training_state.pt); pass a ckpt-* folder or resume=True")
-            return ck
-        if self.out is None:
-            raise CheckpointError("resume=True needs training.output_dir: the checkpoints are looked for in <output_dir>/checkpoints")
-        ck = latest_checkpoint(self.out / "checkpoints")
-        if ck is None:
-            raise CheckpointError(f"{self.out / 'checkpoints'}: nothing to resume (no checkpoint there); "
-                                  f"train without resume to start the run, or check output_dir")
-        return ck
+@patch
+def training_step(self: MultiTaskTrainer, group: list[tuple[int, str | None, list[int]]]) -> dict[str, float]:
+    """One optimizer step over `group`, its micro-batches as `(position in the plan, task, example indices)`: forward
+    and backward each (DDP averages the gradients after the last), then clip and step. Returns each task's mean loss."""
+    if self.dist and self._trainable() != self._wrapped: self._wrap()   # a callback froze or unfroze parameters
+    acc = defaultdict(list)
+    for j, (pos, task, idx) in enumerate(group):
+        self._position = pos
+        for k, v in self._step_batch(task, idx, sync=j == len(group) - 1).items(): acc[k].append(v)
+    self._optimizer_step(list(acc), self._lr_scale(acc))
+    return {k: float(np.mean(v)) for k, v in acc.items()}   # the mean over the accumulated micro-batches
 
-    def _start_records(self) -> None:
-        "The run has really started: write `train_config.json` (atomically) and call `on_train_begin` callbacks."
-        if self.out is not None and self.is_main:
-            self.out.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.out / "train_config.json", json.dumps(_plain(self.config.to_dict()), indent=1))
-        for cb in self.config.callbacks:
-            if hasattr(cb, "on_train_begin"): cb.on_train_begin(self)
+# %% ../nbs/04_training.ipynb #8fccb0d4
+@patch
+def _begin(self: MultiTaskTrainer, resume: bool | str | Path) -> None:
+    """Everything before the first step: check a resume (before anything changes), seed, build the optimizer and the
+    rest, restore the checkpoint, write `train_config.json`, call `on_train_begin`, evaluate once (`eval_before`)."""
+    cfg = self.config
+    if resume:
+        ck = self._checkpoint_to_resume(resume)
+        _, extra = CheckpointManager.read(ck)
+        resume_differences(extra, cfg, {**self._setup_record(), "sizes": self.scheduler.state_dict()["sizes"]}, ck, raise_=True)
+    note = inert_loss_weights(self.static_weights, cfg) if self.is_main else None
+    if note: warnings.warn(note, stacklevel=3)
+    set_seed(cfg.seed)
+    self._setup()
+    self.state, self.best_state = TrainState(), None
+    if resume: self._resume(ck)
+    self.callbacks = [BestModelCallback()] + ([EarlyStoppingCallback(cfg.early_stopping_patience)] if cfg.early_stopping_patience
+                     else []) + ([ProgressCallback()] if cfg.progress and self.is_main else []) + list(cfg.callbacks)
+    if self.out is not None and self.is_main:   # the run has really started: its record
+        self.out.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.out / "train_config.json", json.dumps(_plain(cfg.to_dict()), indent=1))
+    fire(self.callbacks, "on_train_begin", self)
+    if not resume and cfg.eval_before and self.val_features:
+        self.state.metrics_before = self.evaluate()
+        self._log_metrics(self.state.metrics_before, 0, 0.0)
+    self.train_model.train()
 
-    def fit(self, resume: bool | str | Path = False) -> dict:
-        """Train. `resume=True` continues from the latest checkpoint in `output_dir`, a path from that checkpoint
-        folder; both fail with a message if there is nothing to resume or the setup differs. Nothing is written
-        before everything is checked. Returns the metrics after training."""
-        from tqdm import tqdm  # plain text bar (progress=False in notebooks and tests)
-        cfg = self.config
-        ck, state = None, None
-        if resume:   # checked before anything changes: the model, the random state, the output folder
-            ck = self._checkpoint_to_resume(resume)
-            state = read_checkpoint_state(ck)
-            self._check_resumable(ck, state)
-        note = inert_loss_weights(self.static_weights, cfg) if self.is_main else None
-        if note: warnings.warn(note, stacklevel=2)
-        set_seed(cfg.seed)
-        self._setup()
-        self.global_step, self.bad_evals, self.stop, self.best_state = 0, 0, False, None
-        start_epoch, start_pos = 0, 0
-        if ck is not None: start_epoch, start_pos = self._resume(ck, state)
-        self._start_records()
-        if ck is None and cfg.eval_before and self.val_features:
-            self.metrics_before = self.evaluate()
-            self._log_metrics(self.metrics_before, 0, 0.0)
-        total = self.total_steps()
-        bar = tqdm(total=total, initial=self.global_step, disable=not (cfg.progress and self.is_main),
-                   desc="training", dynamic_ncols=True)
-        recent: dict[str, float] = {}
-        self.train_model.train()
-        t0 = time.perf_counter() - self.train_seconds
-        try:
-            for epoch in range(start_epoch, cfg.epochs):
-                if self.stop or (cfg.max_steps and self.global_step >= cfg.max_steps): break
-                self._epoch = epoch
-                self._call_epoch_start(epoch)
-                plan = self.scheduler.plan(epoch)
-                self._plan_len = len(plan)
-                pos = start_pos if epoch == start_epoch else 0
-                micro, acc = 0, defaultdict(list)   # the micro-batch losses of the current optimizer step
-                budget_done = False
-                while pos < len(plan):
-                    self._position = pos
-                    task, idx = plan[pos]
-                    for k, v in self._step_batch(task, idx).items(): acc[k].append(v)
-                    pos += 1; micro += 1
-                    if micro % cfg.grad_accum and pos < len(plan): continue
-                    self._optimizer_step(list(acc), self._lr_scale(acc))
-                    losses = {k: float(np.mean(v)) for k, v in acc.items()}   # mean over the accumulated micro-batches
-                    acc = defaultdict(list)
-                    recent.update(losses)
-                    step, ep = self.global_step, epoch + pos / len(plan)
-                    if step % cfg.log_every == 0:
-                        for k, v in losses.items(): self.log(step, ep, "train", k, "loss", v)
-                        self.log(step, ep, "train", "all", "lr", self.lr_scheduler.get_last_lr()[0])
-                    bar.update(1); bar.set_postfix({k: f"{v:.3f}" for k, v in recent.items()}, refresh=False)
-                    for cb in cfg.callbacks:
-                        if hasattr(cb, "on_step_end"): cb.on_step_end(step, self)
-                    budget_done = bool(cfg.max_steps and step >= cfg.max_steps)
-                    if cfg.eval_every and step % cfg.eval_every == 0:
-                        self.stop = self._eval_and_track(ep)
-                    if self.stop or budget_done: break
-                    if cfg.save_every and step % cfg.save_every == 0 and pos < len(plan):
-                        self.train_seconds = time.perf_counter() - t0
-                        self._save(epoch, pos)
-                if budget_done and not self.stop and pos < len(plan):
-                    # max_steps reached inside an epoch: checkpoint the position, so a resume with a bigger
-                    # budget continues at the very next batch (the epoch is not over: no end-of-epoch updates)
-                    if not cfg.eval_every: self.stop = self._eval_and_track(epoch + pos / len(plan))
-                    self.train_seconds = time.perf_counter() - t0
-                    self._save(epoch, pos)
-                    break
-                self.balancer.end_epoch()
-                for t, w in (self.lr_weights or self.balancer.weights()).items(): self.log(self.global_step, epoch + 1, "train", t, "weight", w)
-                if not cfg.eval_every and not self.stop: self.stop = self._eval_and_track(float(epoch + 1))
-                self.train_seconds = time.perf_counter() - t0
-                self._save(epoch + 1, 0)
-        finally:
-            bar.close()
-        self.train_seconds = time.perf_counter() - t0
-        if cfg.load_best_at_end and self.best_state is not None:
-            self.model.load_state_dict(self.best_state)
-        self.metrics_after = self.evaluate() if self.val_features else {}
-        if self.is_main and self.out is not None: self._write_outputs()
-        if self.dist: torch.distributed.barrier()
-        return self.metrics_after
+@patch
+def _budget_spent(self: MultiTaskTrainer) -> bool: return bool(self.config.max_steps and self.state.global_step >= self.config.max_steps)
 
-    def _write_outputs(self):
-        out = self.out
-        atomic_write(_history_path(out), lambda p: self.history.to_csv(p, index=False))
-        summary = {"metrics_before": _plain(self.metrics_before), "metrics_after": _plain(self.metrics_after),
-                   "best_metric": self.best_metric, "best_step": self.best_step, "steps": self.global_step,
-                   "train_seconds": self.train_seconds, "samples_per_second": self.samples_seen / max(self.train_seconds, 1e-9),
-                   "metric": self.config.metric}
-        atomic_write_text(out / "metrics.json", json.dumps(summary, indent=1))
-        self._save_model_folder(out / "model", self.metrics_after)
-        try:
-            import matplotlib.pyplot as plt
-            fig = plot_history(self.history)
-            atomic_write(out / "history.png", lambda p: fig.savefig(p, format="png", dpi=100, bbox_inches="tight"))
-            plt.close(fig)
-        except Exception as e:  # plotting must never lose a finished run
-            print(f"warning: could not plot the history: {e}")
+@patch
+def _after_step(self: MultiTaskTrainer, losses: dict[str, float], epoch: float) -> None:
+    "Log the step's losses and learning rate (every `log_every` steps), call `on_step_end`, evaluate (every `eval_every` steps)."
+    cfg, step = self.config, self.state.global_step
+    self.last_losses = losses
+    if step % cfg.log_every == 0:
+        for k, v in losses.items(): self.log(step, epoch, "train", k, "loss", v)
+        self.log(step, epoch, "train", "all", "lr", self.lr_scheduler.get_last_lr()[0])
+    fire(self.callbacks, "on_step_end", step, self)
+    if cfg.eval_every and step % cfg.eval_every == 0: self._eval_and_track(epoch)
+
+@patch
+def _end_epoch(self: MultiTaskTrainer, epoch: int) -> None:
+    "The balancer's end-of-epoch update and weights, an evaluation (unless `eval_every`), a checkpoint, `on_epoch_end`."
+    self.balancer.end_epoch()
+    for t, w in (self.lr_weights or self.balancer.weights()).items(): self.log(self.state.global_step, epoch + 1, "train", t, "weight", w)
+    if not self.config.eval_every and not self.state.stop: self._eval_and_track(float(epoch + 1))
+    self._save(epoch + 1, 0)
+    fire(self.callbacks, "on_epoch_end", epoch, self)
+
+# %% ../nbs/04_training.ipynb #f0f9723a
+@patch
+def _run_epoch(self: MultiTaskTrainer, epoch: int) -> None:
+    "The epoch's plan from where the state stands: one optimizer step per `grad_accum` batches, then the epoch's end."
+    cfg, st = self.config, self.state
+    self._epoch = epoch
+    fire(self.callbacks, "on_epoch_begin", epoch, self)
+    plan = self.scheduler.plan(epoch)
+    self._plan_len, pos, budget_done = len(plan), (st.position if st.epoch == epoch else 0), False
+    while pos < len(plan):
+        group = [(p, *plan[p]) for p in range(pos, min(pos + cfg.grad_accum, len(plan)))]
+        losses = self.training_step(group)
+        pos += len(group)
+        self._after_step(losses, epoch + pos / len(plan))
+        budget_done = self._budget_spent()
+        if st.stop or budget_done: break
+        if cfg.save_every and st.global_step % cfg.save_every == 0 and pos < len(plan): self._save(epoch, pos)
+    if budget_done and not st.stop and pos < len(plan):
+        # max_steps reached inside an epoch: checkpoint the position, so a resume with a bigger budget
+        # continues at the very next batch (the epoch is not over: no end-of-epoch updates)
+        if not cfg.eval_every: self._eval_and_track(epoch + pos / len(plan))
+        self._save(epoch, pos)
+        return
+    self._end_epoch(epoch)
+
+@patch
+def fit(self: MultiTaskTrainer, resume: bool | str | Path = False) -> dict:
+    """Train. `resume=True` continues from the latest checkpoint in `output_dir`, a path from that checkpoint folder;
+    both fail with a message if there is nothing to resume or the setup differs. Nothing is written before everything
+    is checked. Returns the metrics after training (of the best weights, with `load_best_at_end`)."""
+    self._begin(resume)
+    self._t0 = time.perf_counter() - self.state.train_seconds
+    try:
+        for epoch in range(self.state.epoch, self.config.epochs):
+            if self.state.stop or self._budget_spent(): break
+            self._run_epoch(epoch)
+    finally: fire(self.callbacks, "on_train_end", self)
+    self.state.train_seconds = time.perf_counter() - self._t0
+    if self.config.load_best_at_end and self.best_state is not None: self.model.load_state_dict(self.best_state)
+    self.metrics_after = self.evaluate() if self.val_features else {}
+    if self.is_main and self.out is not None: self._write_outputs()
+    if self.dist: torch.distributed.barrier()
+    return self.metrics_after
+
+# %% ../nbs/04_training.ipynb #d34401a3
+@patch
+def _write_outputs(self: MultiTaskTrainer):
+    "The run folder's records: `history.csv`, `metrics.json`, `model/` and `history.png`."
+    out, st = self.out, self.state
+    atomic_write(_history_path(out), lambda p: self.history.to_csv(p, index=False))
+    summary = {"metrics_before": _plain(st.metrics_before), "metrics_after": _plain(self.metrics_after),
+               "best_metric": st.best_metric, "best_step": st.best_step, "steps": st.global_step,
+               "train_seconds": st.train_seconds, "samples_per_second": st.samples_seen / max(st.train_seconds, 1e-9),
+               "metric": self.config.metric}
+    atomic_write_text(out / "metrics.json", json.dumps(summary, indent=1))
+    self._save_model_folder(out / "model", self.metrics_after)
+    try:
+        import matplotlib.pyplot as plt
+        fig = plot_history(self.history)
+        atomic_write(out / "history.png", lambda p: fig.savefig(p, format="png", dpi=100, bbox_inches="tight"))
+        plt.close(fig)
+    except Exception as e:  # plotting must never lose a finished run
+        print(f"warning: could not plot the history: {e}")
 
 def _exchange(a: Path, b: Path) -> bool:
     "Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where the OS cannot."
@@ -979,14 +1138,6 @@ def load_best(folder: str | Path):
     folder = Path(folder)
     if (folder / "best").is_dir(): folder = folder / "best"
     return MultiTaskModel.from_pretrained(folder)
-
-def _plain(x):
-    "JSON-able copy (DataFrames and numpy scalars out)."
-    if isinstance(x, dict): return {str(k): _plain(v) for k, v in x.items() if k != "report"}
-    if isinstance(x, (list, tuple)): return [_plain(v) for v in x]
-    if isinstance(x, (np.floating, np.integer)): return x.item()
-    if isinstance(x, (str, int, float, bool)) or x is None: return x
-    return str(x)
 
 def shutdown_distributed() -> None:
     "End a distributed run cleanly (barrier, then destroy the process group); a no-op otherwise."

@@ -91,6 +91,12 @@ def build(backbone: str, seed: int = 0):
     return MultiTaskModel(SentenceEncoder(backbone, max_length=32), tiny_tasks())
 
 
+def encoder_digest(model) -> str:
+    h = hashlib.sha256()
+    for k, v in sorted(model.encoder.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().numpy().tobytes())
+    return h.hexdigest()
+
+
 class CountSteps:
     "Callback counting the optimizer steps run in this process."
     def __init__(self): self.n = 0
@@ -132,15 +138,23 @@ def main():
     ap.add_argument("--schedule", default="temperature"); ap.add_argument("--balancing", default="uncertainty")
     ap.add_argument("--weights-out"); ap.add_argument("--max-steps", type=int)
     ap.add_argument("--init-seed", type=int, default=0)
+    ap.add_argument("--grad-accum", type=int, default=1)
+    ap.add_argument("--unfreeze-at", type=int, help="freeze the backbone before fit(); a callback unfreezes it at this epoch")
     a = ap.parse_args()
     writes = audit_writes(a.out) if a.weights_out else []
     counter = CountSteps()
     from mtst.training import MultiTaskTrainer, TrainConfig, shutdown_distributed
     cfg = TrainConfig(epochs=a.epochs, batch_size=8, lr=2e-3, warmup_ratio=0.2, schedule=a.schedule,
                       balancing=a.balancing, save_every=2, eval_every=4, early_stopping_patience=None,
-                      output_dir=a.out, progress=False, seed=1, max_steps=a.max_steps,
+                      output_dir=a.out, progress=False, seed=1, max_steps=a.max_steps, grad_accum=a.grad_accum,
                       callbacks=[counter] + ([Sleep(a.step_sleep)] if a.step_sleep else []))
-    trainer = MultiTaskTrainer(build(a.backbone, a.init_seed), synthetic(a.n_train, 0), synthetic(16, 1), cfg)
+    model = build(a.backbone, a.init_seed)
+    encoder_before = encoder_digest(model)
+    if a.unfreeze_at is not None:
+        from mtst.freezing import freeze, unfreeze
+        freeze(model, "backbone")
+        cfg.callbacks.append(lambda epoch: unfreeze(model) if epoch == a.unfreeze_at else None)   # called at each epoch's start
+    trainer = MultiTaskTrainer(model, synthetic(a.n_train, 0), synthetic(16, 1), cfg)
     metrics = trainer.fit(resume=a.resume)
     if a.weights_out:
         rank = int(os.environ.get("RANK", 0))
@@ -148,7 +162,8 @@ def main():
         for k, v in sorted(trainer.model.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().numpy().tobytes())
         with open(f"{a.weights_out}.rank{rank}.json", "w") as f:
             json.dump({"digest": h.hexdigest(), "steps": trainer.global_step, "steps_run": counter.n,
-                       "world": int(os.environ.get("WORLD_SIZE", 1)), "writes": sorted(set(writes))}, f)
+                       "world": int(os.environ.get("WORLD_SIZE", 1)), "writes": sorted(set(writes)),
+                       "encoder_changed": encoder_digest(trainer.model) != encoder_before}, f)
     shutdown_distributed()
     if int(os.environ.get("RANK", 0)) == 0:
         print(json.dumps({"metrics": {k: v for k, v in metrics.items() if k != "report"},

@@ -16,7 +16,7 @@ import torch
 
 import ddp_worker
 from mtst.training import (SCHEDULES, LossBalancer, MultiTaskTrainer, NonFiniteLossError, TaskScheduler,
-                           TrainConfig, accuracy, atomic_write, classification_report, entity_scores, latest_checkpoint, load_checkpoint, macro_f1, task_probabilities)
+                           TrainConfig, accuracy, atomic_write, classification_report, entity_scores, CheckpointManager, macro_f1, task_probabilities)
 
 WORKER = Path(__file__).with_name("ddp_worker.py")
 ROOT = Path(__file__).resolve().parents[1]
@@ -216,7 +216,7 @@ def test_nonfinite_gradient_with_finite_loss_stops_before_the_step(backbone, tmp
     assert f"(step {n}) is untouched" in msg
     assert all(torch.isfinite(p).all() for p in tr.model.parameters())   # the bad step was not applied
     fresh = ddp_worker.build(backbone)
-    assert load_checkpoint(latest_checkpoint(tmp_path / "run" / "checkpoints"), fresh)["global_step"] == n
+    assert CheckpointManager.load(CheckpointManager(tmp_path / "run" / "checkpoints").latest(), fresh)[0].global_step == n
     assert all(torch.isfinite(p).all() for p in fresh.parameters())
 
 
@@ -230,10 +230,10 @@ def test_nan_loss_names_step_and_task_and_keeps_checkpoint(backbone, tmp_path):
         tr.fit()
     steps_per_epoch = tr.scheduler.steps_per_epoch()
     assert f"step {steps_per_epoch + 1}:" in str(e.value)  # first step of epoch 2 (round robin starts with topic)
-    ck = latest_checkpoint(tmp_path / "run" / "checkpoints")
+    ck = CheckpointManager(tmp_path / "run" / "checkpoints").latest()
     fresh = ddp_worker.build(backbone)
-    state = load_checkpoint(ck, fresh)
-    assert state["global_step"] == steps_per_epoch
+    state, _ = CheckpointManager.load(ck, fresh)
+    assert state.global_step == steps_per_epoch
     assert all(torch.isfinite(p).all() for p in fresh.parameters())
 
 
@@ -251,7 +251,7 @@ def test_fit_history_best_and_outputs(backbone, tmp_path):
     for f in ("history.csv", "metrics.json", "history.png", "model/config.json", "best/config.json", "best/metrics.json"):
         assert (out / f).exists(), f
     # one weight format: model/, best/ and each checkpoint's model/ are all MultiTaskModel.save_pretrained folders
-    ck = latest_checkpoint(out / "checkpoints")
+    ck = CheckpointManager(out / "checkpoints").latest()
     layout = lambda d: sorted(str(p.relative_to(d)) for p in d.rglob("*") if p.name != "metrics.json")
     assert layout(out / "model") == layout(out / "best") == layout(ck / "model")
     m = json.loads((out / "metrics.json").read_text())
@@ -270,8 +270,8 @@ def test_grad_accum_logs_the_mean_of_micro_batch_losses(backbone):
     logged = []
     class Spy:   # records each micro-batch loss as the trainer computes it
         def __init__(self, tr): self.tr, self.orig = tr, tr._step_batch
-        def __call__(self, task, idx):
-            out = self.orig(task, idx); logged.append(out); return out
+        def __call__(self, task, idx, **kw):
+            out = self.orig(task, idx, **kw); logged.append(out); return out
     tr = trainer(backbone, schedule="sequential", grad_accum=2, eval_before=False)
     tr._step_batch = Spy(tr)
     tr.fit()
@@ -360,7 +360,7 @@ def test_damaged_checkpoint_files_are_named(backbone, tmp_path):
     from mtst.training import CheckpointError
     out = tmp_path / "run"
     trainer(backbone, out, max_steps=2, eval_before=False).fit()
-    ck = latest_checkpoint(out / "checkpoints")
+    ck = CheckpointManager(out / "checkpoints").latest()
     state = (ck / "training_state.pt").read_bytes()
     (ck / "training_state.pt").write_bytes(b"not a checkpoint")
     with pytest.raises(CheckpointError, match=f"{ck / 'training_state.pt'}: cannot read it"):
@@ -377,7 +377,7 @@ def test_max_steps_stop_resumes_at_the_next_batch(backbone, tmp_path):
     "A run stopped by max_steps inside an epoch, resumed with a bigger budget, trains exactly the batches it skipped."
     def batches(tr):
         seen, orig = [], tr._step_batch
-        def spy(task, idx): seen.append((task, list(idx))); return orig(task, idx)
+        def spy(task, idx, **kw): seen.append((task, list(idx))); return orig(task, idx, **kw)
         tr._step_batch = spy
         return seen
     kw = dict(epochs=1, schedule="temperature", eval_before=False)
@@ -385,7 +385,7 @@ def test_max_steps_stop_resumes_at_the_next_batch(backbone, tmp_path):
     n = ref.scheduler.steps_per_epoch()
     assert n > 3
     first = trainer(backbone, tmp_path / "run", max_steps=3, **kw); seen = batches(first); first.fit()
-    meta = json.loads((latest_checkpoint(tmp_path / "run" / "checkpoints") / "meta.json").read_text())
+    meta = json.loads((CheckpointManager(tmp_path / "run" / "checkpoints").latest() / "trainer_state.json").read_text())
     assert (meta["epoch"], meta["position"], meta["global_step"]) == (0, 3, 3)   # not "epoch 1, position 0"
     second = trainer(backbone, tmp_path / "run", **kw); seen2 = batches(second); second.fit(resume=True)
     assert seen + seen2 == ref_seen and second.global_step == ref.global_step == n
@@ -416,8 +416,8 @@ def test_resume_after_kill9_matches_uninterrupted(backbone, tmp_path):
 
     def mid_epoch_checkpoint():
         try:
-            ck = latest_checkpoint(killed / "checkpoints")
-            meta = json.loads((ck / "meta.json").read_text()) if ck else None
+            ck = CheckpointManager(killed / "checkpoints").latest()
+            meta = json.loads((ck / "trainer_state.json").read_text()) if ck else None
         except (OSError, ValueError): return False
         return bool(meta and meta["position"] > 0 and meta["global_step"] >= 4)
     try:
@@ -427,7 +427,7 @@ def test_resume_after_kill9_matches_uninterrupted(backbone, tmp_path):
         if proc.poll() is None: proc.kill()
     assert proc.returncode == -signal.SIGKILL
     assert not (killed / "metrics.json").exists()  # it really died before finishing
-    ck_step = json.loads((latest_checkpoint(killed / "checkpoints") / "meta.json").read_text())["global_step"]
+    ck_step = json.loads((CheckpointManager(killed / "checkpoints").latest() / "trainer_state.json").read_text())["global_step"]
     # the reference runs only now, so the killed process never competed with it for the CPU
     ref = subprocess.run(args + ["--out", str(tmp_path / "ref")], env=_env("2"), capture_output=True, text=True, timeout=300)
     assert ref.returncode == 0, ref.stderr[-3000:]
@@ -464,6 +464,21 @@ def test_two_process_ddp_equal_weights(backbone, tmp_path):
     written = {Path(p).name for _, p in r0["writes"]}
     assert {"metrics.json", "train_config.json", "latest.json"} <= {n.split(".tmp-")[0].lstrip(".") for n in written} | written
     assert r1["writes"] == [], r1["writes"]
+
+
+def test_two_process_ddp_unfreezing_in_a_callback_and_grad_accum(backbone, tmp_path):
+    """A callback unfreezes the backbone at epoch 2 (DDP wrapped only the heads): the trainer wraps again, and both
+    processes end with the same weights; grad_accum=2 over micro-batches of different tasks (round robin) uses no_sync."""
+    torchrun = shutil.which("torchrun") or str(Path(sys.executable).with_name("torchrun"))
+    wout = tmp_path / "w"
+    res = subprocess.run([torchrun, "--standalone", "--nproc_per_node", "2", str(WORKER), "--backbone", backbone,
+                          "--out", str(tmp_path / "run"), "--weights-out", str(wout), "--epochs", "2", "--n-train", "32",
+                          "--grad-accum", "2", "--schedule", "round_robin", "--unfreeze-at", "1"],
+                         env=_env(), capture_output=True, text=True, timeout=240)
+    assert res.returncode == 0, res.stderr[-3000:]
+    r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
+    assert r0["steps"] == r1["steps"] > 2 and r0["encoder_changed"] and r1["encoder_changed"]
+    assert r0["digest"] == r1["digest"]
 
 
 # ---------------------------------------------------------------- static weights under one task per step (issue: loss weights that mean something)

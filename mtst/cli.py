@@ -84,6 +84,7 @@ def _kind_name(t) -> str:
     return " or ".join({str: "a string", int: "an integer", float: "a number", bool: "true/false", list: "a list",
                         dict: "a mapping", type(None): "null"}[x] for x in t)
 
+# %% ../nbs/05_cli.ipynb #13a95a70
 def _unknown(keys, allowed, src: str, where: str) -> ConfigError:
     import difflib
     hints = [f"{k!r} -> did you mean {m[0]!r}?" for k in keys if (m := difflib.get_close_matches(k, list(allowed), 1))]
@@ -131,6 +132,7 @@ def set_override(cfg: dict, assignment: str) -> dict:
             node = node[p]
     return cfg
 
+# %% ../nbs/05_cli.ipynb #e57dbe42
 def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
     """Read and validate a YAML run config; apply `key=value` overrides first. Returns a plain dict with
     absolute file paths and every default filled in. Raises ConfigError naming the file and key."""
@@ -269,6 +271,7 @@ def config_tasks(cfg: dict) -> list:
         out.append(task)
     return out
 
+# %% ../nbs/05_cli.ipynb #0e1c5532
 def check_task_data(cfg: dict, examples: list, split: str = "train") -> None:
     "ConfigError naming task, file and column if a task has no labelled example in `split` (e.g. a misspelt column)."
     for t in cfg["tasks"]:
@@ -378,6 +381,7 @@ def _metrics_table(metrics: dict) -> str:
 _ROBERTA_LIKE = {"roberta", "xlm-roberta", "xlm-roberta-xl", "camembert", "longformer", "mpnet", "data2vec-text",
                  "roberta-prelayernorm", "xmod", "ibert"}   # their positions start after the padding index
 
+# %% ../nbs/05_cli.ipynb #532adf0c
 def check_backbone(cfg: dict):
     """Load the backbone's config only (no weights): ConfigError if it cannot be found, is decoder-only, or has fewer
     positions than `max_length`. Returns the transformers config."""
@@ -436,6 +440,7 @@ class _WriteRunConfig:   # a TrainerCallback by its method (mtst.training is imp
         from mtst.core import atomic_write_text
         if trainer.is_main: atomic_write_text(Path(self.cfg["output_dir"]) / "config.json", json.dumps(self.cfg, indent=1))
 
+# %% ../nbs/05_cli.ipynb #265a4664
 def cmd_train(a) -> int:
     from mtst.training import MultiTaskTrainer, TrainConfig, set_seed, shutdown_distributed, dist_info
     cfg = load_config(a.config, a.set or [])
@@ -475,6 +480,7 @@ def cmd_train(a) -> int:
         print(f"wrote {out}")
     return 0
 
+# %% ../nbs/05_cli.ipynb #975fa021
 def cmd_evaluate(a) -> int:
     from mtst.data import MultiTaskCollator, encode_examples
     from mtst.training import evaluate
@@ -529,6 +535,7 @@ def _texts(a) -> list[str]:
     if not texts: raise ConfigError("no input: give TEXT arguments or --file (an empty file has no sentences)")
     return texts
 
+# %% ../nbs/05_cli.ipynb #906888b6
 def _jsonable(v):
     if isinstance(v, dict): return {k: _jsonable(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)): return [_jsonable(x) for x in v]
@@ -571,6 +578,7 @@ def _saved_dim(src: str) -> int | None:
         if f.is_file(): return _read_json(f).get("dim")
     return None
 
+# %% ../nbs/05_cli.ipynb #92373691
 def cmd_encode(a) -> int:
     import numpy as np
     from mtst.core import atomic_write
@@ -630,6 +638,7 @@ def make_parser() -> argparse.ArgumentParser:
     n.set_defaults(func=cmd_encode)
     return ap
 
+# %% ../nbs/05_cli.ipynb #52a0e926
 USAGE_ERROR, RUN_FAILED = 2, 1   # exit statuses: bad config, data or arguments / the run itself failed
 
 _HINTS = {PermissionError: "check the permissions or choose another path", IsADirectoryError: "give a file, not a folder",
@@ -686,7 +695,6 @@ def main(argv: list[str] | None = None) -> int:
             line, status = error_line(e)
             print(f"mtst: error: {line}", file=sys.stderr)
             return status
-
 
 # %% ../nbs/05_cli.ipynb #28728f9e
 if __name__ == "__main__" and "ipykernel" not in sys.modules:  # `python -m mtst.cli` (torchrun -m), not notebooks

@@ -144,6 +144,7 @@ def load_tokenizer(name: str | BackboneSpec = DEFAULT_MODEL):
     if spec.max_length: tok.model_max_length = spec.max_length
     return tok
 
+# %% ../nbs/00_core.ipynb #ec6bb299
 def load_backbone(name: str | BackboneSpec = DEFAULT_MODEL, **kwargs):
     "`(tokenizer, model, spec)` for a backbone: the embedded default offline, anything else via `from_pretrained`."
     spec = name if isinstance(name, BackboneSpec) else resolve_backbone(name)

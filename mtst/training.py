@@ -56,6 +56,7 @@ def task_probabilities(sizes: dict[str, int], schedule: str = "temperature", tem
     z = sum(w.values())
     return {t: v / z for t, v in w.items()}
 
+# %% ../nbs/04_training.ipynb #c9604b45
 class TaskScheduler:
     """Which task (and which examples) each step of an epoch uses; deterministic for `(seed, epoch)`.
 

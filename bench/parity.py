@@ -53,7 +53,7 @@ def run_trainer(task: str, a) -> dict:
                               DataCollatorWithPadding, Trainer, TrainingArguments)
     from mtst.core import load_tokenizer, quiet_progress, resolve_backbone
     from mtst.hfdata import label_names, load_source_dataset
-    from mtst.training import entity_scores
+    from mtst.metrics import entity_scores
     spec = resolve_backbone(a.model)
     tok = load_tokenizer(spec)
     tr_spec, dev_spec = specs(a)[task]

@@ -30,12 +30,11 @@ from .freezing import no_decay
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAMES', 'STATE_FILE', 'EXTRA_FILE',
-           'RESUME_MAY_CHANGE', 'annealed_alpha', 'task_probabilities', 'TaskScheduler', 'LossBalancer', 'accuracy',
-           'macro_f1', 'classification_report', 'entity_scores', 'evaluate', 'CheckpointError', 'TrainState',
-           'CheckpointManager', 'NonFiniteLossError', 'TrainConfig', 'dist_info', 'set_seed', 'check_labels',
-           'check_metric', 'ResumeError', 'resume_differences', 'static_weights', 'inert_loss_weights',
-           'TrainerCallback', 'fire', 'BestModelCallback', 'EarlyStoppingCallback', 'ProgressCallback',
-           'MultiTaskTrainer', 'replace_dir', 'load_best', 'shutdown_distributed', 'plot_history']
+           'RESUME_MAY_CHANGE', 'annealed_alpha', 'task_probabilities', 'TaskScheduler', 'LossBalancer', 'evaluate',
+           'CheckpointError', 'TrainState', 'CheckpointManager', 'NonFiniteLossError', 'TrainConfig', 'dist_info',
+           'set_seed', 'check_labels', 'check_metric', 'ResumeError', 'resume_differences', 'static_weights',
+           'inert_loss_weights', 'TrainerCallback', 'fire', 'BestModelCallback', 'EarlyStoppingCallback',
+           'ProgressCallback', 'MultiTaskTrainer', 'replace_dir', 'load_best', 'shutdown_distributed', 'plot_history']
 
 # %% ../nbs/04_training.ipynb #f6fe41bf
 SCHEDULES = ("sequential", "round_robin", "proportional", "temperature", "annealed", "joint")
@@ -186,46 +185,7 @@ class LossBalancer(nn.Module):
         self._sums, self._counts = defaultdict(float, s["sums"]), defaultdict(int, s["counts"])
 
 # %% ../nbs/04_training.ipynb #94e538cb
-def _f1_parts(y_true: np.ndarray, y_pred: np.ndarray, classes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    tp = np.array([np.sum((y_pred == c) & (y_true == c)) for c in classes], dtype=float)
-    fp = np.array([np.sum((y_pred == c) & (y_true != c)) for c in classes], dtype=float)
-    fn = np.array([np.sum((y_pred != c) & (y_true == c)) for c in classes], dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        prec = np.where(tp + fp > 0, tp / (tp + fp), 0.0)
-        rec = np.where(tp + fn > 0, tp / (tp + fn), 0.0)
-        f1 = np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
-    return prec, rec, f1, tp + fn
-
-def accuracy(y_true, y_pred) -> float:
-    "Fraction of equal labels."
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if len(y_true) != len(y_pred): raise ValueError(f"{len(y_true)} true labels but {len(y_pred)} predictions")
-    return float(np.mean(y_true == y_pred)) if len(y_true) else float("nan")
-
-def macro_f1(y_true, y_pred, labels=None) -> float:
-    "Unweighted mean of per-class F1 over `labels` (default: classes seen in `y_true` or `y_pred`, like scikit-learn)."
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    classes = labels if labels is not None else np.union1d(y_true, y_pred)
-    if len(classes) == 0: return float("nan")
-    return float(np.mean(_f1_parts(y_true, y_pred, classes)[2]))
-
-def classification_report(y_true, y_pred, names: Sequence[str] | None = None):
-    "Per-class precision, recall, F1 and support as a DataFrame (`names[i]` labels class id i)."
-    import pandas as pd
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    classes = np.arange(len(names)) if names is not None else np.union1d(y_true, y_pred)
-    p, r, f, s = _f1_parts(y_true, y_pred, classes)
-    idx = [names[c] for c in classes] if names is not None else list(classes)
-    return pd.DataFrame({"precision": p, "recall": r, "f1": f, "support": s.astype(int)}, index=idx)
-
-def entity_scores(true_tags: list[list[str]], pred_tags: list[list[str]]) -> dict[str, float]:
-    "Entity-level precision/recall/F1 with seqeval, `mode='strict', scheme=IOB2`."
-    from seqeval.metrics import f1_score, precision_score, recall_score
-    from seqeval.scheme import IOB2
-    kw = dict(mode="strict", scheme=IOB2, zero_division=0)
-    return {"precision": float(precision_score(true_tags, pred_tags, **kw)),
-            "recall": float(recall_score(true_tags, pred_tags, **kw)),
-            "f1": float(f1_score(true_tags, pred_tags, **kw))}
+from .metrics import accuracy, classification_report, entity_scores, macro_f1   # defined and checked in 00d_metrics
 
 # %% ../nbs/04_training.ipynb #98aa13ef
 MAIN_METRIC = {"sequence": "macro_f1", "token": "f1"}

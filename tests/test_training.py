@@ -15,8 +15,9 @@ import pytest
 import torch
 
 import ddp_worker
-from mtst.training import (SCHEDULES, LossBalancer, MultiTaskTrainer, NonFiniteLossError, TaskScheduler,
-                           TrainConfig, accuracy, atomic_write, classification_report, entity_scores, CheckpointManager, macro_f1, task_probabilities)
+from mtst.metrics import accuracy, classification_report, entity_scores, macro_f1
+from mtst.training import (SCHEDULES, CheckpointManager, LossBalancer, MultiTaskTrainer, NonFiniteLossError, TaskScheduler,
+                           TrainConfig, atomic_write, task_probabilities)
 
 WORKER = Path(__file__).with_name("ddp_worker.py")
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,6 +117,45 @@ def test_metrics_against_definitions():
     s = entity_scores([["B-A", "I-A", "O", "B-B"]], [["B-A", "I-A", "O", "I-B"]])
     assert s["precision"] == 1.0 and s["recall"] == 0.5  # strict IOB2: the lone I-B is no entity
     with pytest.raises(ValueError, match="3 true labels but 2"): accuracy([1, 2, 3], [1, 2])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_metrics_match_scikit_learn(seed):
+    "The hand-written metrics (they teach the definitions in lesson 04) agree with scikit-learn on random labels."
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 6))
+    y, p = rng.integers(0, k, 300), rng.integers(0, k, 300)
+    p[rng.random(300) < 0.1] = k   # a class only ever predicted
+    assert accuracy(y, p) == pytest.approx(accuracy_score(y, p), abs=1e-12)
+    assert macro_f1(y, p) == pytest.approx(f1_score(y, p, average="macro", zero_division=0), abs=1e-12)
+    labels = list(range(k + 2))   # with classes absent from both
+    assert macro_f1(y, p, labels=labels) == pytest.approx(f1_score(y, p, labels=labels, average="macro", zero_division=0), abs=1e-12)
+    rep = classification_report(y, p, names=[f"c{i}" for i in labels])
+    ref = precision_recall_fscore_support(y, p, labels=labels, zero_division=0)
+    for col, want in zip(("precision", "recall", "f1", "support"), ref):
+        assert np.allclose(rep[col].to_numpy(), want, atol=1e-12), col
+
+
+def test_spearman_matches_scipy():
+    from scipy.stats import spearmanr
+    from mtst.encoder import spearman
+    rng = np.random.default_rng(0)
+    for n in (2, 7, 200):
+        x, y = rng.integers(0, 5, n).astype(float), rng.normal(size=n)   # ties in x
+        if np.ptp(x) == 0: x[0] += 1
+        assert spearman(x, y) == pytest.approx(spearmanr(x, y).statistic, abs=1e-12)
+
+
+def test_entity_scores_match_seqeval_report():
+    "entity_scores is seqeval's strict IOB2 micro average; the same numbers as its classification_report."
+    from seqeval.metrics import classification_report as seq_report
+    from seqeval.scheme import IOB2
+    gold = [["B-A", "I-A", "O", "B-B", "O"], ["B-B", "O", "B-A"], ["O", "I-A", "O"]]
+    pred = [["B-A", "I-A", "O", "I-B", "O"], ["B-B", "O", "B-A"], ["O", "B-A", "O"]]
+    ref = seq_report(gold, pred, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)["micro avg"]
+    got = entity_scores(gold, pred)
+    assert [got[k] for k in ("precision", "recall", "f1")] == pytest.approx([ref["precision"], ref["recall"], ref["f1-score"]])
 
 
 # ---------------------------------------------------------------- checkpoints

@@ -724,13 +724,17 @@ def autocast_dtype(self: MultiTaskTrainer) -> torch.dtype | None:
 # %% ../nbs/04_training.ipynb #98469ac5
 @patch
 def _setup(self: MultiTaskTrainer):
-    "Process group, device, optimizer (fused AdamW where torch has it, as HF Trainer), linear schedule, gradient scaler, DDP."
+    """Accelerate's `Accelerator` (the processes, the device, DDP), then the optimizer (fused AdamW where torch has
+    it, as HF Trainer), the linear schedule and the gradient scaler."""
+    from accelerate import Accelerator
+    from accelerate.utils import DistributedDataParallelKwargs
     from transformers import get_linear_schedule_with_warmup
     cfg, dev = self.config, self.device
-    self.dist = self.world > 1
-    if self.dist and not torch.distributed.is_initialized():
-        if dev.type == "cuda": torch.cuda.set_device(dev)   # NCCL needs each process on its own GPU before it starts
-        torch.distributed.init_process_group("nccl" if dev.type == "cuda" else "gloo")
+    # mixed precision stays with the trainer (autocast + scaler): Accelerate fixes it once per process, and a notebook
+    # trains models at several precisions; the model is placed on `self.device` here (TrainConfig.device may override)
+    self.accelerator = Accelerator(cpu=dev.type == "cpu" and torch.cuda.is_available(), device_placement=False,
+                                   kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
+    self.dist = self.accelerator.num_processes > 1
     self.model.to(dev); self.balancer.to(dev)
     groups = self._param_groups()
     try: self.optimizer = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay, fused=True)
@@ -745,14 +749,11 @@ def _trainable(self: MultiTaskTrainer) -> list[str]: return [n for n, p in self.
 
 @patch
 def _wrap(self: MultiTaskTrainer):
-    """The model the steps run: DDP over the parameters that train now in a distributed run (DDP fixes that set
-    when it wraps), else the model itself. Called again when a callback freezes or unfreezes parameters."""
-    self.train_model, self._wrapped = None, self._trainable()   # drop the old wrapper (and its gradient hooks) first
-    self.train_model = self.model
-    if self.dist:
-        from torch.nn.parallel import DistributedDataParallel as DDP
-        dev = self.device
-        self.train_model = DDP(self.model, device_ids=[dev] if dev.type == "cuda" else None, find_unused_parameters=True)
+    """The model the steps run: `Accelerator.prepare_model` (DDP over the parameters that train now, in a distributed
+    run; DDP fixes that set when it wraps). Called again when a callback freezes or unfreezes parameters."""
+    self.train_model, self._wrapped = None, self._trainable()
+    self.accelerator.free_memory()   # drop the old wrapper (and its gradient hooks) before the new one
+    self.train_model = self.accelerator.prepare_model(self.model)
 
 # %% ../nbs/04_training.ipynb #1875f519
 @patch
@@ -832,7 +833,7 @@ def _save(self: MultiTaskTrainer, epoch: int, position: int):
     self.state.epoch, self.state.position, self.state.train_seconds = epoch, position, time.perf_counter() - self._t0
     if self.checkpoints is not None and self.is_main:
         fire(self.callbacks, "on_save", self.checkpoints.save(self.model, self.state, self._extra_state()), self)
-    if self.dist: torch.distributed.barrier()
+    self.accelerator.wait_for_everyone()
 
 @patch
 def _setup_record(self: MultiTaskTrainer) -> dict:
@@ -885,7 +886,7 @@ def _step_batch(self: MultiTaskTrainer, task: str | None, idx: list[int], sync: 
     batch = self.collator([self.train_features[i] for i in idx])
     labels = batch["labels"] if task is None else {task: batch["labels"][task]}
     names, dev = list(labels), self.device
-    with self.train_model.no_sync() if self.dist and not sync else contextlib.nullcontext():
+    with contextlib.nullcontext() if sync else self.accelerator.no_sync(self.train_model):
         with torch.autocast(dev.type, dtype=self.autocast_dtype or torch.bfloat16, enabled=self.autocast_dtype is not None):
             out = self.train_model(input_ids=batch["input_ids"].to(dev), attention_mask=batch["attention_mask"].to(dev),
                                    labels={k: v.to(dev) for k, v in labels.items()}, tasks=names)
@@ -1048,7 +1049,7 @@ def fit(self: MultiTaskTrainer, resume: bool | str | Path = False) -> dict:
     if self.config.load_best_at_end and self.best_state is not None: self.model.load_state_dict(self.best_state)
     self.metrics_after = self.evaluate() if self.val_features else {}
     if self.is_main and self.out is not None: self._write_outputs()
-    if self.dist: torch.distributed.barrier()
+    self.accelerator.wait_for_everyone()
     return self.metrics_after
 
 # %% ../nbs/04_training.ipynb #d34401a3

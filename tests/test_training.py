@@ -490,9 +490,11 @@ def test_resume_after_kill9_matches_uninterrupted(backbone, tmp_path):
 
 
 def test_two_process_ddp_equal_weights(backbone, tmp_path):
-    torchrun = shutil.which("torchrun") or str(Path(sys.executable).with_name("torchrun"))
+    "Started by `accelerate launch` (the next test uses torchrun): 2 CPU processes (gloo), bit-identical weights, rank 0 writes."
+    launch = shutil.which("accelerate") or str(Path(sys.executable).with_name("accelerate"))
     wout = tmp_path / "w"
-    res = subprocess.run([torchrun, "--standalone", "--nproc_per_node", "2", str(WORKER), "--backbone", backbone,
+    res = subprocess.run([launch, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
+                          "--dynamo_backend", "no", str(WORKER), "--backbone", backbone,
                           "--out", str(tmp_path / "run"), "--weights-out", str(wout), "--epochs", "1", "--max-steps", "4"],
                          env=_env(), capture_output=True, text=True, timeout=180)
     assert res.returncode == 0, res.stderr[-3000:]

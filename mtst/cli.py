@@ -132,6 +132,61 @@ def set_override(cfg: dict, assignment: str) -> dict:
             node = node[p]
     return cfg
 
+# %% ../nbs/05_cli.ipynb #a1b4c441
+def _file_task(t: dict, src: str, where: str, base: Path) -> dict:
+    "A config task read from files: its format, head, pooling, weight and dropout checked; every split a resolved file."
+    from mtst.encoder import POOLING_MODES
+    if "format" not in t: raise ConfigError(f"{src}: {where}: missing required key 'format' (files) or 'source' (a data set)")
+    if t["format"] not in FORMATS: raise ConfigError(f"{src}: {where}.format: {t['format']!r} is not one of {list(FORMATS)}")
+    if t["kind"] == "sequence" and t["format"] == "conll":
+        raise ConfigError(f"{src}: {where}: format 'conll' holds token tags; a sequence task needs jsonl, csv or tsv")
+    if t["kind"] == "token" and t["format"] in ("csv", "tsv"):
+        raise ConfigError(f"{src}: {where}: a token task needs format jsonl (spans) or conll, not {t['format']}")
+    if "head" in t and t["head"] not in ("linear", "mlp", "cls"):
+        raise ConfigError(f"{src}: {where}.head: {t['head']!r} is not one of ['linear', 'mlp', 'cls']")
+    if t["kind"] == "token" and t.get("head") == "cls":
+        raise ConfigError(f"{src}: {where}.head: 'cls' pools the first token, for sentence tasks; a token task takes 'linear' or 'mlp'")
+    if t["kind"] == "token" and t.get("pooling") is not None:
+        raise ConfigError(f"{src}: {where}.pooling: a token task labels every word and has no pooling; remove the key")
+    if t.get("pooling") is not None and t["pooling"] not in POOLING_MODES:
+        raise ConfigError(f"{src}: {where}.pooling: {t['pooling']!r} is not one of {list(POOLING_MODES)}")
+    if "loss_weight" in t and not (math.isfinite(t["loss_weight"]) and t["loss_weight"] >= 0):
+        raise ConfigError(f"{src}: {where}.loss_weight must be a finite number >= 0, got {t['loss_weight']!r}")
+    if "dropout" in t and not 0 <= t["dropout"] < 1:
+        raise ConfigError(f"{src}: {where}.dropout must be in [0, 1), got {t['dropout']!r}")
+    task = {"text_column": "text", "label_column": t["name"], "span_column": "entities", "labels": None,
+            "validation": None, "test": None, **t}
+    for split in SPLITS:
+        if task[split] is None: continue
+        if not isinstance(task[split], str):
+            raise ConfigError(f"{src}: {where}.{split}: a file path, got {task[split]!r} (split mappings are for a 'source')")
+        f = (base / task[split]).resolve()
+        if not f.is_file(): raise ConfigError(f"{src}: {where}.{split}: file not found: {f}")
+        task[split] = str(f)
+    return task
+
+def _check_training(tr: dict, tasks: list, src: str, max_length: int | None = None) -> dict:
+    "The `training:` mapping, checked as `TrainConfig` checks it, and against the tasks (loss weights, metric) and this machine (fp16)."
+    names = {t["name"] for t in tasks}
+    kinds = _training_kinds()
+    unknown = sorted(set(tr) - set(kinds))
+    if unknown: raise _unknown(unknown, kinds, src, "training: ")
+    for k, v in tr.items(): _check_type(v, kinds[k], f"training.{k}", src)
+    from types import SimpleNamespace
+    from mtst.training import TrainConfig, check_metric
+    try: TrainConfig(**tr, max_length=max_length)
+    except ValueError as e: raise ConfigError(f"{src}: {e}") from None
+    if tr.get("loss_weights"):
+        bad = sorted(set(tr["loss_weights"]) - names)
+        if bad: raise ConfigError(f"{src}: training.loss_weights: unknown task(s) {bad}; tasks are {sorted(names)}")
+    try: check_metric(tr.get("metric", "mean"), {t["name"]: SimpleNamespace(kind=t["kind"]) for t in tasks})
+    except ValueError as e: raise ConfigError(f"{src}: {e}") from None
+    if tr.get("precision") == "fp16":
+        import torch
+        if not torch.cuda.is_available():
+            raise ConfigError(f"{src}: training.precision: fp16 needs a CUDA GPU; on CPU use bf16 (autocast) or fp32")
+    return tr
+
 # %% ../nbs/05_cli.ipynb #e57dbe42
 def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
     """Read and validate a YAML run config; apply `key=value` overrides first. Returns a plain dict with
@@ -171,53 +226,8 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
         if t["kind"] not in ("sequence", "token"): raise ConfigError(f"{src}: {where}.kind: {t['kind']!r} is not one of ['sequence', 'token']")
         if "source" in t:
             out["tasks"].append(_source_task(t, f"{src}: {where}", base)); continue
-        if "format" not in t: raise ConfigError(f"{src}: {where}: missing required key 'format' (files) or 'source' (a data set)")
-        if t["format"] not in FORMATS: raise ConfigError(f"{src}: {where}.format: {t['format']!r} is not one of {list(FORMATS)}")
-        if t["kind"] == "sequence" and t["format"] == "conll":
-            raise ConfigError(f"{src}: {where}: format 'conll' holds token tags; a sequence task needs jsonl, csv or tsv")
-        if t["kind"] == "token" and t["format"] in ("csv", "tsv"):
-            raise ConfigError(f"{src}: {where}: a token task needs format jsonl (spans) or conll, not {t['format']}")
-        if "head" in t and t["head"] not in ("linear", "mlp", "cls"):
-            raise ConfigError(f"{src}: {where}.head: {t['head']!r} is not one of ['linear', 'mlp', 'cls']")
-        if t["kind"] == "token" and t.get("head") == "cls":
-            raise ConfigError(f"{src}: {where}.head: 'cls' pools the first token, for sentence tasks; a token task takes 'linear' or 'mlp'")
-        if t["kind"] == "token" and t.get("pooling") is not None:
-            raise ConfigError(f"{src}: {where}.pooling: a token task labels every word and has no pooling; remove the key")
-        if t.get("pooling") is not None and t["pooling"] not in POOLING_MODES:
-            raise ConfigError(f"{src}: {where}.pooling: {t['pooling']!r} is not one of {list(POOLING_MODES)}")
-        if "loss_weight" in t and not (math.isfinite(t["loss_weight"]) and t["loss_weight"] >= 0):
-            raise ConfigError(f"{src}: {where}.loss_weight must be a finite number >= 0, got {t['loss_weight']!r}")
-        if "dropout" in t and not 0 <= t["dropout"] < 1:
-            raise ConfigError(f"{src}: {where}.dropout must be in [0, 1), got {t['dropout']!r}")
-        task = {"text_column": "text", "label_column": t["name"], "span_column": "entities", "labels": None,
-                "validation": None, "test": None, **t}
-        for split in SPLITS:
-            if task[split] is None: continue
-            if not isinstance(task[split], str):
-                raise ConfigError(f"{src}: {where}.{split}: a file path, got {task[split]!r} (split mappings are for a 'source')")
-            f = (base / task[split]).resolve()
-            if not f.is_file(): raise ConfigError(f"{src}: {where}.{split}: file not found: {f}")
-            task[split] = str(f)
-        out["tasks"].append(task)
-    tr = cfg.get("training") or {}
-    kinds = _training_kinds()
-    unknown = sorted(set(tr) - set(kinds))
-    if unknown: raise _unknown(unknown, kinds, src, "training: ")
-    for k, v in tr.items(): _check_type(v, kinds[k], f"training.{k}", src)
-    from types import SimpleNamespace
-    from mtst.training import TrainConfig, check_metric
-    try: TrainConfig(**tr, max_length=out["max_length"])
-    except ValueError as e: raise ConfigError(f"{src}: {e}") from None
-    if tr.get("loss_weights"):
-        bad = sorted(set(tr["loss_weights"]) - names)
-        if bad: raise ConfigError(f"{src}: training.loss_weights: unknown task(s) {bad}; tasks are {sorted(names)}")
-    try: check_metric(tr.get("metric", "mean"), {t["name"]: SimpleNamespace(kind=t["kind"]) for t in out["tasks"]})
-    except ValueError as e: raise ConfigError(f"{src}: {e}") from None
-    if tr.get("precision") == "fp16":
-        import torch
-        if not torch.cuda.is_available():
-            raise ConfigError(f"{src}: training.precision: fp16 needs a CUDA GPU; on CPU use bf16 (autocast) or fp32")
-    out["training"] = tr
+        out["tasks"].append(_file_task(t, src, where, base))
+    out["training"] = _check_training(cfg.get("training") or {}, out["tasks"], src, out["max_length"])
     return out
 
 # %% ../nbs/05_cli.ipynb #36c970cc

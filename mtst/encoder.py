@@ -171,6 +171,7 @@ def _check_sentences(sentences) -> tuple[list[str], bool]:
 
 PROGRESS_MIN = 1024   # encode() shows a progress bar from this many sentences when show_progress_bar=None
 
+# %% ../nbs/01_sentence_encoder.ipynb #6d1dc978
 @patch
 def encode(self: SentenceEncoder, sentences, batch_size: int = 32, output_value: str = "sentence_embedding",
            convert_to_tensor: bool = False, precision: str = "fp32", show_progress_bar: bool | None = None):

@@ -92,41 +92,45 @@ class TaskScheduler:
         return task_probabilities({t: len(ix) for t, ix in self.pools.items()}, self.schedule,
                                   self.temperature, epoch, self.epochs)
 
-    def plan(self, epoch: int) -> list[tuple[str | None, list[int]]]:
-        "The epoch's batches, in order: `(task, example indices)`."
-        tasks = list(self.pools)
-        if self.schedule == "joint":
-            everything = sorted(set().union(*map(set, self.pools.values())))
-            order = self._rng(epoch, 0).permutation(len(everything))
-            return [(None, [everything[i] for i in order[s:s + self.batch_size]])
-                    for s in range(0, len(everything), self.batch_size)]
-        if self.schedule == "sequential":
-            return [(t, b) for t in tasks for b in self._batches(t, epoch, 0)]
-        if self.schedule == "proportional":  # every batch exactly once, in random order
-            allb = [(t, b) for t in tasks for b in self._batches(t, epoch, 0)]
-            return [allb[i] for i in self._rng(epoch, 0).permutation(len(allb))]
-        n = self.steps_per_epoch()
-        if self.schedule == "round_robin": picks = [tasks[i % len(tasks)] for i in range(n)]
-        else:
-            p = self.probabilities(epoch)
-            picks = list(self._rng(epoch, 0).choice(tasks, size=n, p=[p[t] for t in tasks]))
-        queues, rounds, out = {t: [] for t in tasks}, {t: 0 for t in tasks}, []
-        for t in picks:
-            if not queues[t]:  # this task's data is used up: start another shuffled pass
-                queues[t] = self._batches(t, epoch, rounds[t]); rounds[t] += 1
-            out.append((str(t), queues[t].pop(0)))
-        return out
+# %% ../nbs/04_training.ipynb #8213ba3a
+@patch
+def plan(self: TaskScheduler, epoch: int) -> list[tuple[str | None, list[int]]]:
+    "The epoch's batches, in order: `(task, example indices)`."
+    tasks = list(self.pools)
+    if self.schedule == "joint":
+        everything = sorted(set().union(*map(set, self.pools.values())))
+        order = self._rng(epoch, 0).permutation(len(everything))
+        return [(None, [everything[i] for i in order[s:s + self.batch_size]])
+                for s in range(0, len(everything), self.batch_size)]
+    if self.schedule == "sequential":
+        return [(t, b) for t in tasks for b in self._batches(t, epoch, 0)]
+    if self.schedule == "proportional":  # every batch exactly once, in random order
+        allb = [(t, b) for t in tasks for b in self._batches(t, epoch, 0)]
+        return [allb[i] for i in self._rng(epoch, 0).permutation(len(allb))]
+    n = self.steps_per_epoch()
+    if self.schedule == "round_robin": picks = [tasks[i % len(tasks)] for i in range(n)]
+    else:
+        p = self.probabilities(epoch)
+        picks = list(self._rng(epoch, 0).choice(tasks, size=n, p=[p[t] for t in tasks]))
+    queues, rounds, out = {t: [] for t in tasks}, {t: 0 for t in tasks}, []
+    for t in picks:
+        if not queues[t]:  # this task's data is used up: start another shuffled pass
+            queues[t] = self._batches(t, epoch, rounds[t]); rounds[t] += 1
+        out.append((str(t), queues[t].pop(0)))
+    return out
 
-    def state_dict(self) -> dict:
-        return {"schedule": self.schedule, "temperature": self.temperature, "seed": self.seed,
-                "batch_size": self.batch_size, "epochs": self.epochs,
-                "sizes": {t: len(ix) for t, ix in self.pools.items()}}
+@patch
+def state_dict(self: TaskScheduler) -> dict:
+    return {"schedule": self.schedule, "temperature": self.temperature, "seed": self.seed,
+            "batch_size": self.batch_size, "epochs": self.epochs,
+            "sizes": {t: len(ix) for t, ix in self.pools.items()}}
 
-    def load_state_dict(self, state: dict) -> None:
-        "Check that a resumed run plans the same batches (same data sizes, schedule and seed)."
-        mine = self.state_dict()
-        diff = {k: (state.get(k), v) for k, v in mine.items() if state.get(k) != v}
-        if diff: raise ValueError(f"cannot resume: the task schedule differs from the checkpoint's: {diff}")
+@patch
+def load_state_dict(self: TaskScheduler, state: dict) -> None:
+    "Check that a resumed run plans the same batches (same data sizes, schedule and seed)."
+    mine = self.state_dict()
+    diff = {k: (state.get(k), v) for k, v in mine.items() if state.get(k) != v}
+    if diff: raise ValueError(f"cannot resume: the task schedule differs from the checkpoint's: {diff}")
 
 # %% ../nbs/04_training.ipynb #ae5f63b3
 BALANCINGS = ("static", "uncertainty", "dwa")

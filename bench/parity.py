@@ -182,11 +182,17 @@ def report(rows: list[dict], seeds) -> str:
     if not all(by(r) for r in RUNS):
         return "\n".join(out + [f"(no rows yet for {[r for r in RUNS if not by(r)]}: comparisons left out)"])
     for task in ("ner", "sst2"):
+        paired = [r["quality"][task] - t["quality"][task] for r in by(f"mtst/{task}") for t in by(f"trainer/{task}") if r["seed"] == t["seed"]]
         d = mean(q(f"mtst/{task}", task)) - mean(q(f"trainer/{task}", task))
         dj = mean(q("mtst/joint", task)) - mean(q(f"trainer/{task}", task))
-        out.append(f"{task}: mtst - Trainer {d * 100:+.2f} points (target |diff| <= 0.5); joint - Trainer {dj * 100:+.2f}; "
+        per_seed = ", ".join(f"{x * 100:+.2f}" for x in paired)
+        out.append(f"{task}: mtst - Trainer {d * 100:+.2f} points (per seed {per_seed}; target |mean| <= 0.5); joint - Trainer {dj * 100:+.2f}; "
                    f"samples/s mtst / Trainer {sps(f'mtst/{task}') / sps(f'trainer/{task}'):.2f}x wall, "
                    f"{spc(f'mtst/{task}') / spc(f'trainer/{task}'):.2f}x per CPU-second (target >= 1.0)")
+    cpu = lambda run: mean([r["cpu_seconds"] for r in by(run) if r.get("cpu_seconds")])
+    out.append(f"joint run {cpu('mtst/joint'):.0f} CPU-s vs the two mtst single-task runs added {cpu('mtst/ner') + cpu('mtst/sst2'):.0f} "
+               f"CPU-s ({cpu('mtst/joint') / (cpu('mtst/ner') + cpu('mtst/sst2')):.2f}x) and the two Trainer runs "
+               f"{cpu('trainer/ner') + cpu('trainer/sst2'):.0f} CPU-s ({cpu('mtst/joint') / (cpu('trainer/ner') + cpu('trainer/sst2')):.2f}x)")
     single = sec("mtst/ner") + sec("mtst/sst2")
     out.append(f"joint run {sec('mtst/joint'):.1f} s vs mtst single-task runs added {single:.1f} s ({sec('mtst/joint') / single:.2f}x) "
                f"and Trainer runs added {sec('trainer/ner') + sec('trainer/sst2'):.1f} s "

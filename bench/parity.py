@@ -186,6 +186,10 @@ def report(rows: list[dict], seeds) -> str:
         d = mean(q(f"mtst/{task}", task)) - mean(q(f"trainer/{task}", task))
         dj = mean(q("mtst/joint", task)) - mean(q(f"trainer/{task}", task))
         per_seed = ", ".join(f"{x * 100:+.2f}" for x in paired)
+        if len(paired) > 1:   # paired over seeds: a t-interval of the mean difference (same seed = same data order)
+            from scipy import stats
+            half = stats.t.ppf(0.975, len(paired) - 1) * statistics.stdev(paired) / len(paired) ** 0.5
+            per_seed += f"; 95% interval of the mean [{(mean(paired) - half) * 100:+.2f}, {(mean(paired) + half) * 100:+.2f}]"
         out.append(f"{task}: mtst - Trainer {d * 100:+.2f} points (per seed {per_seed}; target |mean| <= 0.5); joint - Trainer {dj * 100:+.2f}; "
                    f"samples/s mtst / Trainer {sps(f'mtst/{task}') / sps(f'trainer/{task}'):.2f}x wall, "
                    f"{spc(f'mtst/{task}') / spc(f'trainer/{task}'):.2f}x per CPU-second (target >= 1.0)")

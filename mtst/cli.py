@@ -268,8 +268,8 @@ def config_tasks(cfg: dict) -> list:
             except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None
             continue
         if "source" in t:   # label names from the data set's ClassLabel feature (or sorted from its rows)
-            from mtst.hfdata import load_source
-            try: task = load_source(t["train"], t["name"], t["kind"])[0]
+            from mtst.hfdata import source_task
+            try: task = source_task(t["train"], t["name"], t["kind"])
             except DataError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {_oneline(e)}") from None
             try: out.append(replace(task, **kw)); continue
             except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None

@@ -17,8 +17,8 @@ from .data import DataError, Example, Task, bio_to_spans, check_label, check_tex
 # %% auto #0
 __all__ = ['CONLL_TAGS', 'SST2_LABELS', 'AGNEWS_LABELS', 'FOLDER_FILES', 'FOLDER_READERS', 'FOLDER_COLUMNS', 'SOURCE_KEYS',
            'GET_DATA', 'HUB_SOURCES', 'label_names', 'hf_task', 'from_hf', 'read_conll_dataset', 'read_sst2_dataset',
-           'read_agnews_dataset', 'read_stsb_dataset', 'load_source_dataset', 'load_source', 'real_data_dir',
-           'hub_reachable', 'real_source', 'sts_pairs']
+           'read_agnews_dataset', 'read_stsb_dataset', 'load_source_dataset', 'load_source', 'source_task',
+           'real_data_dir', 'hub_reachable', 'real_source', 'sts_pairs']
 
 # %% ../nbs/00c_hf_data.ipynb #42fdcb2d
 def _pick_split(data, split: str | None, name: str | None):
@@ -257,15 +257,26 @@ def load_source_dataset(spec: dict):
     elif limit: ds = ds.select(range(min(limit, len(ds))))
     return ds
 
-def load_source(spec: dict, name: str | None = None, kind: str | None = None, task: Task | None = None) -> tuple[Task, list[Example]]:
-    "`(Task, examples)` for one task from a source mapping: `hub` (+`config`, `revision`), `disk` or `folder` (+`format`)."
+def _open_source(spec: dict, name: str | None, kind: str | None, task: Task | None):
+    "The data set, task name and kind, columns and split of a source mapping (a folder's standard columns filled in)."
     spec = {**FOLDER_COLUMNS.get(spec.get("format"), {}), **spec} if isinstance(spec, dict) and spec.get("folder") else spec
     ds = load_source_dataset(spec)
     name, kind = name or spec.get("name") or (task.name if task else None), kind or spec.get("kind") or (task.kind if task else None)
     if not name or kind not in ("sequence", "token"):
         raise DataError(f"source {spec!r}: needs a task name and kind 'sequence' or 'token' (got {name!r}, {kind!r})")
     cols = {k: spec[k] for k in ("text_column", "label_column", "tokens_column", "tags_column") if spec.get(k)}
-    return from_hf(ds, name, kind, split=spec.get("split") or "train", task=task, dataset_name=ds.info.dataset_name, **cols)
+    return ds, name, kind, cols, spec.get("split") or "train"
+
+def load_source(spec: dict, name: str | None = None, kind: str | None = None, task: Task | None = None) -> tuple[Task, list[Example]]:
+    "`(Task, examples)` for one task from a source mapping: `hub` (+`config`, `revision`), `disk` or `folder` (+`format`)."
+    ds, name, kind, cols, split = _open_source(spec, name, kind, task)
+    return from_hf(ds, name, kind, split=split, task=task, dataset_name=ds.info.dataset_name, **cols)
+
+def source_task(spec: dict, name: str | None = None, kind: str | None = None) -> Task:
+    "The `Task` `load_source` would build, from the label or tag column alone (no examples are made: a config's vocabulary)."
+    ds, name, kind, cols, split = _open_source(spec, name, kind, None)
+    column = cols.get("label_column", "label") if kind == "sequence" else cols.get("tags_column", "ner_tags")
+    return hf_task(ds, name, kind, column, split, ds.info.dataset_name)
 
 # %% ../nbs/00c_hf_data.ipynb #1cb6254c
 HUB_SOURCES = {"conll": {"hub": "eriktks/conll2003", "revision": "refs/convert/parquet", "kind": "token",

@@ -11,7 +11,7 @@ from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value, lo
 
 from mtst.data import DataError, Span, Task, read_conll
 from mtst.hfdata import (CONLL_TAGS, from_hf, load_source, load_source_dataset, read_agnews_dataset,
-                         read_conll_dataset, read_sst2_dataset, real_data_dir, real_source, sts_pairs)
+                         read_conll_dataset, read_sst2_dataset, real_data_dir, real_source, source_task, sts_pairs)
 
 SST_FEATS = Features({"sentence": Value("string"), "label": ClassLabel(names=["negative", "positive"])})
 NER_FEATS = Features({"tokens": List(Value("string")), "ner_tags": List(ClassLabel(names=list(CONLL_TAGS)))})
@@ -168,5 +168,8 @@ def test_real_conll_labels_one_position_per_token_as_the_trainer_recipe():
             ref.append(-100 if w is None or w == prev else task.label2id[CONLL_TAGS[tags[w]]]); prev = w
         assert f["input_ids"] == enc["input_ids"][i] and f["labels"]["ner"] == ref, exs[i].source
     assert sum(len(t) for t in ds["tokens"]) == sum(l != -100 for f in feats for l in f["labels"]["ner"])
+    for fmt, kind in (("conll", "token"), ("sst2", "sequence"), ("agnews", "sequence")):   # the vocabulary without the examples
+        spec = real_source(fmt, "validation" if fmt != "agnews" else "train", prefer="folder", limit=300, seed=0)
+        assert source_task(spec, "t", kind) == load_source(spec, "t", kind)[0], fmt
     pairs = sts_pairs(load_source_dataset(real_source("stsb", "validation", prefer="folder")))
     assert len(pairs) == 1500 and all(0 <= p["score"] <= 5 for p in pairs)

@@ -1,5 +1,5 @@
 """Unit tests of mtst.training: schedulers, loss balancing, metrics, checkpoints, faults, exact resume
-after kill -9 (real subprocess) and 2-process DDP (real torchrun). Tiny random BERT, a few steps each."""
+after kill -9 (real subprocess) and 2-process DDP (real accelerate launch). Tiny random BERT, a few steps each."""
 import json
 import math
 import os
@@ -490,37 +490,26 @@ def test_resume_after_kill9_matches_uninterrupted(backbone, tmp_path):
 
 
 def test_two_process_ddp_equal_weights(backbone, tmp_path):
-    "Started by `accelerate launch` (the next test uses torchrun): 2 CPU processes (gloo), bit-identical weights, rank 0 writes."
+    """2 CPU processes started by `accelerate launch` (gloo): a callback unfreezes the backbone at epoch 2 (DDP had
+    wrapped only the heads, so the trainer wraps again), grad_accum=2 over micro-batches of two tasks (round robin,
+    no_sync), and both processes end with bit-identical weights; only rank 0 writes."""
     launch = shutil.which("accelerate") or str(Path(sys.executable).with_name("accelerate"))
     wout = tmp_path / "w"
     res = subprocess.run([launch, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
-                          "--dynamo_backend", "no", str(WORKER), "--backbone", backbone,
-                          "--out", str(tmp_path / "run"), "--weights-out", str(wout), "--epochs", "1", "--max-steps", "4"],
-                         env=_env(), capture_output=True, text=True, timeout=180)
+                          "--dynamo_backend", "no", str(WORKER), "--backbone", backbone, "--out", str(tmp_path / "run"),
+                          "--weights-out", str(wout), "--epochs", "2", "--n-train", "32", "--grad-accum", "2",
+                          "--schedule", "round_robin", "--unfreeze-at", "1"],
+                         env=_env(), capture_output=True, text=True, timeout=240)
     assert res.returncode == 0, res.stderr[-3000:]
     r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
-    assert r0["world"] == r1["world"] == 2 and r0["steps"] == r1["steps"] == 4
+    assert r0["world"] == r1["world"] == 2 and r0["steps"] == r1["steps"] > 2
+    assert r0["encoder_changed"] and r1["encoder_changed"]   # the unfrozen backbone trained
     assert r0["digest"] == r1["digest"]
     assert (tmp_path / "run" / "metrics.json").exists()
     # only rank 0 writes: the audit hook saw rank 0 create the run's files, and rank 1 touch nothing there
     written = {Path(p).name for _, p in r0["writes"]}
     assert {"metrics.json", "train_config.json", "latest.json"} <= {n.split(".tmp-")[0].lstrip(".") for n in written} | written
     assert r1["writes"] == [], r1["writes"]
-
-
-def test_two_process_ddp_unfreezing_in_a_callback_and_grad_accum(backbone, tmp_path):
-    """A callback unfreezes the backbone at epoch 2 (DDP wrapped only the heads): the trainer wraps again, and both
-    processes end with the same weights; grad_accum=2 over micro-batches of different tasks (round robin) uses no_sync."""
-    torchrun = shutil.which("torchrun") or str(Path(sys.executable).with_name("torchrun"))
-    wout = tmp_path / "w"
-    res = subprocess.run([torchrun, "--standalone", "--nproc_per_node", "2", str(WORKER), "--backbone", backbone,
-                          "--out", str(tmp_path / "run"), "--weights-out", str(wout), "--epochs", "2", "--n-train", "32",
-                          "--grad-accum", "2", "--schedule", "round_robin", "--unfreeze-at", "1"],
-                         env=_env(), capture_output=True, text=True, timeout=240)
-    assert res.returncode == 0, res.stderr[-3000:]
-    r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
-    assert r0["steps"] == r1["steps"] > 2 and r0["encoder_changed"] and r1["encoder_changed"]
-    assert r0["digest"] == r1["digest"]
 
 
 # ---------------------------------------------------------------- static weights under one task per step (issue: loss weights that mean something)

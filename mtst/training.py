@@ -363,11 +363,11 @@ def read(cls: CheckpointManager, ck: str | Path) -> tuple[TrainState, dict]:
     return TrainState.load(ck / STATE_FILE), extra
 
 @patch(cls_method=True)
-def load(cls: CheckpointManager, ck: str | Path, model: nn.Module) -> tuple[TrainState, dict]:
-    "Load the weights of checkpoint folder `ck` into `model` (on whatever device it is); return `read(ck)`."
+def load(cls: CheckpointManager, ck: str | Path, model: nn.Module, saved: tuple | None = None) -> tuple[TrainState, dict]:
+    "Load the weights of checkpoint folder `ck` into `model` (on whatever device it is); return `read(ck)` (`saved`: already read)."
     from mtst.multitask import MultiTaskModel
     ck = Path(ck)
-    state = cls.read(ck)
+    state = saved if saved is not None else cls.read(ck)
     f = ck / "model"
     if not f.is_dir(): raise CheckpointError(f"{f}: not found; `{ck}` is not a complete checkpoint folder")
     try:
@@ -869,9 +869,9 @@ def _checkpoint_to_resume(self: MultiTaskTrainer, resume: bool | str | Path) -> 
     return ck
 
 @patch
-def _resume(self: MultiTaskTrainer, ck: Path) -> None:
-    "Continue from checkpoint `ck`: weights, optimizer, schedulers, scaler, balancer, random generators, state, best weights."
-    self.state, extra = CheckpointManager.load(ck, self.model)
+def _resume(self: MultiTaskTrainer, ck: Path, saved: tuple) -> None:
+    "Continue from checkpoint `ck` (`saved`: its `CheckpointManager.read`): weights, optimizer, schedulers, scaler, balancer, random generators, state, best weights."
+    self.state, extra = CheckpointManager.load(ck, self.model, saved)
     self.optimizer.load_state_dict(extra["optimizer"])
     self.lr_scheduler.load_state_dict(extra["lr_scheduler"])
     self.scaler.load_state_dict(extra["scaler"])
@@ -970,14 +970,14 @@ def _begin(self: MultiTaskTrainer, resume: bool | str | Path) -> None:
     cfg = self.config
     if resume:
         ck = self._checkpoint_to_resume(resume)
-        _, extra = CheckpointManager.read(ck)
-        resume_differences(extra, cfg, {**self._setup_record(), "sizes": self.scheduler.state_dict()["sizes"]}, ck, raise_=True)
+        saved = CheckpointManager.read(ck)   # read once: checked here, restored below
+        resume_differences(saved[1], cfg, {**self._setup_record(), "sizes": self.scheduler.state_dict()["sizes"]}, ck, raise_=True)
     note = inert_loss_weights(self.static_weights, cfg) if self.is_main else None
     if note: warnings.warn(note, stacklevel=3)
     set_seed(cfg.seed)
     self._setup()
     self.state, self.best_state = TrainState(), None
-    if resume: self._resume(ck)
+    if resume: self._resume(ck, saved)
     self.callbacks = [BestModelCallback()] + ([EarlyStoppingCallback(cfg.early_stopping_patience)] if cfg.early_stopping_patience
                      else []) + ([ProgressCallback()] if cfg.progress and self.is_main else []) + list(cfg.callbacks)
     if self.out is not None and self.is_main:   # the run has really started: its record

@@ -5,13 +5,18 @@
 Every variant fine-tunes the whole default backbone (all-MiniLM-L6-v2) for one epoch on the first `--n`
 training sentences of the shipped `topic` task, batch size `--batch-size`, AdamW, linear schedule:
 
-* `mtst`          MultiTaskTrainer, dynamic padding (one task, no evaluation, no checkpoints);
-* `hf_trainer`    transformers.Trainer + AutoModelForSequenceClassification, DataCollatorWithPadding;
+* `mtst`          MultiTaskTrainer with its defaults: dynamic padding, batches grouped by length
+                  (`TrainConfig.group_by_length`; one task, no evaluation, no checkpoints);
+* `hf_trainer`    transformers.Trainer + AutoModelForSequenceClassification, DataCollatorWithPadding, its defaults;
+* `mtst_random`   mtst with `group_by_length=False` (random batches, as the Trainer's default);
+* `hf_grouped`    the Trainer with `train_sampling_strategy="group_by_length"` (its LengthGroupedSampler;
+                  `group_by_length=True` before transformers 5);
 * `hf_pad512`     the same Trainer with every sentence padded to 512 tokens (what many tutorials do),
                   on `--n512` sentences only, because it is an order of magnitude slower.
 
 Each run is a fresh subprocess (so its peak resident memory is its own); mtst and Trainer runs alternate,
-`--repeats` times, and the median samples/s is reported. Both are timed the same way: one wall clock
+`--repeats` times, and the median samples/s is reported. The two extra variants say where a difference comes
+from: padding (grouping) or the loop itself (mtst_random vs hf_trainer, mtst vs hf_grouped). Both are timed the same way: one wall clock
 around `MultiTaskTrainer.fit()` and around `Trainer.train()`, after the model is loaded, the data tokenized
 and the trainer built (so optimizer creation, the schedule, every step and the end of training are inside
 the clock in both; model loading and tokenization in neither). samples/s = training sentences / that time.
@@ -36,7 +41,7 @@ def _examples(n):
     return [e for e in load_shipped("train") if "topic" in e.labels][:n]
 
 
-def run_mtst(n: int, batch_size: int, seed: int) -> dict:
+def run_mtst(n: int, batch_size: int, seed: int, group_by_length: bool = True) -> dict:
     import torch
     from mtst.data import shipped_tasks
     from mtst.encoder import SentenceEncoder
@@ -47,7 +52,7 @@ def run_mtst(n: int, batch_size: int, seed: int) -> dict:
     set_seed(seed)
     model = MultiTaskModel(SentenceEncoder(normalize=False), [shipped_tasks()[0]])
     cfg = TrainConfig(epochs=1, batch_size=batch_size, lr=5e-5, progress=False, eval_before=False, seed=seed,
-                      warmup_ratio=0.0, max_grad_norm=1.0)
+                      warmup_ratio=0.0, max_grad_norm=1.0, group_by_length=group_by_length)
     tr = MultiTaskTrainer(model, ex, None, cfg)   # tokenizes the examples (outside the clock, as for Trainer)
     t0 = time.perf_counter()
     tr.fit()
@@ -56,7 +61,7 @@ def run_mtst(n: int, batch_size: int, seed: int) -> dict:
             "samples": tr.samples_seen, "steps": tr.global_step, "threads": torch.get_num_threads()}
 
 
-def run_hf(n: int, batch_size: int, seed: int, pad512: bool = False) -> dict:
+def run_hf(n: int, batch_size: int, seed: int, pad512: bool = False, group_by_length: bool = False) -> dict:
     import tempfile
     import torch
     from transformers import (AutoModelForSequenceClassification, DataCollatorWithPadding, Trainer,
@@ -79,7 +84,8 @@ def run_hf(n: int, batch_size: int, seed: int, pad512: bool = False) -> dict:
                                  learning_rate=5e-5, weight_decay=0.01, warmup_steps=0, max_grad_norm=1.0,
                                  lr_scheduler_type="linear", save_strategy="no", logging_strategy="no",
                                  eval_strategy="no", report_to=[], disable_tqdm=True, seed=seed, use_cpu=True,
-                                 dataloader_num_workers=0)
+                                 dataloader_num_workers=0,
+                                 train_sampling_strategy="group_by_length" if group_by_length else "random")
         trainer = Trainer(model=model, args=args, train_dataset=data,
                           data_collator=default_data_collator if pad512 else DataCollatorWithPadding(tok))
         t0 = time.perf_counter()
@@ -89,12 +95,25 @@ def run_hf(n: int, batch_size: int, seed: int, pad512: bool = False) -> dict:
             "samples": len(data), "steps": trainer.state.global_step, "threads": torch.get_num_threads()}
 
 
+def padding(n: int, batch_size: int, seed: int) -> tuple[int, int, int]:
+    "Real tokens, and token positions with padding, of one epoch in random batches and in mtst's length-grouped plan."
+    from mtst.core import load_tokenizer, resolve_backbone
+    from mtst.training import TaskScheduler
+    tok = load_tokenizer(resolve_backbone())
+    lengths = [len(ids) for ids in tok([e.text for e in _examples(n)], truncation=True)["input_ids"]]
+    def positions(sched): return sum(len(b) * max(lengths[i] for i in b) for _, b in sched.plan(0))
+    pools = {"topic": list(range(len(lengths)))}
+    return (sum(lengths), positions(TaskScheduler(pools, batch_size, seed=seed)),
+            positions(TaskScheduler(pools, batch_size, seed=seed, lengths=lengths)))
+
+
 def child(variant: str, n: int, batch_size: int, seed: int) -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import transformers
     transformers.logging.set_verbosity_error()
-    row = run_mtst(n, batch_size, seed) if variant == "mtst" else run_hf(n, batch_size, seed, pad512=variant == "hf_pad512")
+    if variant.startswith("mtst"): row = run_mtst(n, batch_size, seed, group_by_length=variant == "mtst")
+    else: row = run_hf(n, batch_size, seed, pad512=variant == "hf_pad512", group_by_length=variant == "hf_grouped")
     row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps({"variant": variant, **row}), flush=True)
 
@@ -116,7 +135,8 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=256, help="training sentences per run")
     ap.add_argument("--n512", type=int, default=32, help="training sentences for the pad-to-512 run")
     ap.add_argument("--batch-size", type=int, default=16)
-    ap.add_argument("--repeats", type=int, default=2, help="alternating mtst / Trainer runs each")
+    ap.add_argument("--repeats", type=int, default=3, help="alternating mtst / Trainer runs each")
+    ap.add_argument("--no-extra", action="store_true", help="skip the mtst_random / hf_grouped variants")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", help="write all rows to this file")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -125,11 +145,12 @@ def main(argv=None) -> int:
         child(a.child, a.n, a.batch_size, a.seed); return 0
     rows, t0 = [], time.perf_counter()
     for r in range(a.repeats):
-        for v in (("mtst", "hf_trainer") if r % 2 == 0 else ("hf_trainer", "mtst")):
+        pair = ("mtst", "hf_trainer") + (() if a.no_extra else ("mtst_random", "hf_grouped"))
+        for v in (pair if r % 2 == 0 else pair[::-1]):
             rows.append(spawn(v, a.n, a.batch_size, a.seed)); print(f"  {v}: {rows[-1]['samples_per_second']:.2f} samples/s", flush=True)
     if a.n512: rows.append(spawn("hf_pad512", a.n512, a.batch_size, a.seed)); print(f"  hf_pad512: {rows[-1]['samples_per_second']:.2f} samples/s")
     summary = {}
-    for v in ("mtst", "hf_trainer", "hf_pad512"):
+    for v in ("mtst", "hf_trainer", "mtst_random", "hf_grouped", "hf_pad512"):
         rs = [x for x in rows if x["variant"] == v]
         if rs: summary[v] = {"samples/s (median)": statistics.median(x["samples_per_second"] for x in rs),
                              "runs": len(rs), "samples per run": rs[0]["samples"], "steps per run": rs[0]["steps"],
@@ -142,7 +163,16 @@ def main(argv=None) -> int:
     for v, s in summary.items():
         print(f"{v:<12} {s['samples/s (median)']:>10.2f} {s['runs']:>5} {s['samples per run']:>10} {s['peak RSS MB (max)']:>12.0f}")
     base = summary["hf_trainer"]["samples/s (median)"]
-    print(f"\nmtst / HF Trainer samples/s: {summary['mtst']['samples/s (median)'] / base:.2f}x")
+    sps = {v: s["samples/s (median)"] for v, s in summary.items()}
+    real, random_pos, grouped_pos = padding(a.n, a.batch_size, a.seed)
+    print(f"one epoch's batches hold {random_pos / real:.2f}x as many token positions as real tokens when random, "
+          f"{grouped_pos / real:.2f}x when grouped by length (mtst's plan)")
+    print(f"\nmtst / HF Trainer samples/s: {sps['mtst'] / base:.2f}x  (peak RSS {summary['mtst']['peak RSS MB (max)'] / summary['hf_trainer']['peak RSS MB (max)']:.2f}x)")
+    if "mtst_random" in sps:
+        print(f"the loop alone, random batches in both: mtst_random / hf_trainer {sps['mtst_random'] / base:.2f}x")
+        print(f"the loop alone, grouped batches in both: mtst / hf_grouped {sps['mtst'] / sps['hf_grouped']:.2f}x")
+        print(f"grouping by length: mtst / mtst_random {sps['mtst'] / sps['mtst_random']:.2f}x, "
+              f"hf_grouped / hf_trainer {sps['hf_grouped'] / base:.2f}x")
     if "hf_pad512" in summary:
         print(f"mtst / HF Trainer padded to 512: {summary['mtst']['samples/s (median)'] / summary['hf_pad512']['samples/s (median)']:.1f}x")
     if a.json:

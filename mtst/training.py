@@ -60,9 +60,11 @@ class TaskScheduler:
     """Which task (and which examples) each step of an epoch uses; deterministic for `(seed, epoch)`.
 
     `pools` maps task name -> indices of the training examples labelled for that task. `plan(epoch)`
-    returns a list of `(task, [example indices])` batches; `task` is None for `joint` batches."""
+    returns a list of `(task, [example indices])` batches; `task` is None for `joint` batches. `lengths` (token
+    count of every example): each batch holds examples of similar length (`length_grouped_batches`: shuffled, sorted
+    within chunks of batches, batches in random order), so little of a batch is padding."""
     def __init__(self, pools: dict[str, Sequence[int]], batch_size: int, schedule: str = "proportional",
-                 temperature: float = 2.0, epochs: int = 1, seed: int = 0):
+                 temperature: float = 2.0, epochs: int = 1, seed: int = 0, lengths: Sequence[int] | None = None):
         if schedule not in SCHEDULES: raise ValueError(f"unknown schedule {schedule!r}; choose one of {SCHEDULES}")
         if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         empty = [t for t, ix in pools.items() if len(ix) == 0]
@@ -70,15 +72,23 @@ class TaskScheduler:
         if temperature <= 0: raise ValueError(f"temperature must be > 0, got {temperature}")
         self.pools = {t: list(ix) for t, ix in pools.items()}
         self.batch_size, self.schedule, self.temperature = batch_size, schedule, temperature
-        self.epochs, self.seed = epochs, seed
+        self.epochs, self.seed, self.lengths = epochs, seed, None if lengths is None else list(lengths)
 
     def _rng(self, epoch: int, *salt) -> np.random.Generator:
         return np.random.default_rng([self.seed, epoch, *salt])
 
+    def _cut(self, pool: list[int], rng: np.random.Generator) -> list[list[int]]:
+        """`pool` in batches: shuffled, or grouped by length when `lengths` is set: sorted within chunks of up to 50
+        batches, at least 4 chunks (transformers' LengthGroupedSampler rule), so a small pool is not one sorted list."""
+        if self.lengths is None:
+            order = rng.permutation(len(pool))
+            return [[pool[i] for i in order[s:s + self.batch_size]] for s in range(0, len(pool), self.batch_size)]
+        mega = max(1, min(len(pool) // (4 * self.batch_size), 50))
+        grouped = length_grouped_batches([self.lengths[i] for i in pool], self.batch_size, seed=int(rng.integers(2**31)), mega=mega)
+        return [[pool[i] for i in b] for b in grouped]
+
     def _batches(self, task: str, epoch: int, rnd: int) -> list[list[int]]:
-        pool = self.pools[task]
-        order = self._rng(epoch, 1 + sorted(self.pools).index(task), rnd).permutation(len(pool))
-        return [[pool[i] for i in order[s:s + self.batch_size]] for s in range(0, len(pool), self.batch_size)]
+        return self._cut(self.pools[task], self._rng(epoch, 1 + sorted(self.pools).index(task), rnd))
 
     def batches_per_task(self) -> dict[str, int]:
         return {t: math.ceil(len(ix) / self.batch_size) for t, ix in self.pools.items()}
@@ -99,9 +109,7 @@ def plan(self: TaskScheduler, epoch: int) -> list[tuple[str | None, list[int]]]:
     tasks = list(self.pools)
     if self.schedule == "joint":
         everything = sorted(set().union(*map(set, self.pools.values())))
-        order = self._rng(epoch, 0).permutation(len(everything))
-        return [(None, [everything[i] for i in order[s:s + self.batch_size]])
-                for s in range(0, len(everything), self.batch_size)]
+        return [(None, b) for b in self._cut(everything, self._rng(epoch, 0))]
     if self.schedule == "sequential":
         return [(t, b) for t in tasks for b in self._batches(t, epoch, 0)]
     if self.schedule == "proportional":  # every batch exactly once, in random order
@@ -122,7 +130,7 @@ def plan(self: TaskScheduler, epoch: int) -> list[tuple[str | None, list[int]]]:
 @patch
 def state_dict(self: TaskScheduler) -> dict:
     return {"schedule": self.schedule, "temperature": self.temperature, "seed": self.seed,
-            "batch_size": self.batch_size, "epochs": self.epochs,
+            "batch_size": self.batch_size, "epochs": self.epochs, "group_by_length": self.lengths is not None,
             "sizes": {t: len(ix) for t, ix in self.pools.items()}}
 
 @patch
@@ -413,6 +421,8 @@ def _check_config(c) -> None:
     if c.device is not None:
         try: torch.device(c.device)
         except (RuntimeError, TypeError): raise ValueError(f"training.device: {c.device!r} is not a torch device, e.g. 'cpu', 'cuda', 'cuda:1', 'mps'") from None
+    for k in ("group_by_length", "eval_before", "load_best_at_end", "progress", "greater_is_better"):
+        if not isinstance(getattr(c, k), bool): raise ValueError(f"training.{k} must be true or false, got {getattr(c, k)!r}")
     if not is_int(c.seed) or c.seed < 0: raise ValueError(f"training.seed must be an integer >= 0, got {c.seed!r}")
     if c.loss_weights is not None:
         if not isinstance(c.loss_weights, dict):
@@ -439,6 +449,7 @@ class TrainConfig:
     warmup_ratio: float = 0.1
     max_grad_norm: float | None = 1.0
     grad_accum: int = 1
+    group_by_length: bool = True            # batches of similar-length examples (less padding, faster; HF Trainer: train_sampling_strategy="group_by_length")
     max_steps: int | None = None            # stop after this many optimizer steps (a budget)
     schedule: str = "proportional"          # one of SCHEDULES
     temperature: float = 2.0                # for schedule="temperature"
@@ -643,7 +654,8 @@ class MultiTaskTrainer:
         if empty: raise ValueError(f"task(s) {empty} have no labelled training examples (of {len(train)}); "
                                    f"check the task's files and column names")
         self.collator = MultiTaskCollator(self.tokenizer, list(self.tasks.values()))
-        self.scheduler = TaskScheduler(pools, cfg.batch_size, cfg.schedule, cfg.temperature, cfg.epochs, cfg.seed)
+        self.scheduler = TaskScheduler(pools, cfg.batch_size, cfg.schedule, cfg.temperature, cfg.epochs, cfg.seed,
+                                       [len(f["input_ids"]) for f in self.train_features] if cfg.group_by_length else None)
         self.static_weights = weights = static_weights(self.tasks.values(), cfg)
         # weights_act_on="lr": the losses stay unweighted, each step's learning rate is scaled by its task's weight
         self.lr_weights = weights if cfg.weights_act_on == "lr" else None

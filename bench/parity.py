@@ -120,7 +120,8 @@ def run_mtst(which: str, a) -> dict:
     set_seed(a.seed)   # before the model: the new heads draw their weights from this seed
     model = MultiTaskModel(SentenceEncoder(a.model, normalize=False), tasks)
     cfg = TrainConfig(epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, warmup_ratio=0.0, weight_decay=0.0, max_grad_norm=1.0,
-                      max_length=a.max_length, schedule="proportional", seed=a.seed, eval_before=False, progress=False)
+                      max_length=a.max_length, schedule="proportional", seed=a.seed, eval_before=False, progress=False,
+                      group_by_length=a.group_by_length)
     tr = MultiTaskTrainer(model, train, None, cfg)   # tokenizes here, outside the clock (as for Trainer)
     t0, c0 = time.perf_counter(), time.process_time()
     tr.fit()
@@ -216,6 +217,7 @@ def main(argv=None) -> int:
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--max-length", type=int, default=256, help="tokenizer truncation in both")
     ap.add_argument("--threads", type=int, help="torch threads per run (default: torch's own, one per core)")
+    ap.add_argument("--group-by-length", action="store_true", help="mtst runs: batches grouped by length (TrainConfig.group_by_length)")
     ap.add_argument("--runs", nargs="+", choices=RUNS, default=list(RUNS), help="only these runs (e.g. to redo the mtst runs of a seed)")
     ap.add_argument("--json", help="write every run's row to this file (rewritten after each run, so a stopped bench keeps its rows)")
     ap.add_argument("--report", nargs="+", metavar="JSON", help="print the table from rows saved by earlier --json runs, run nothing")
@@ -230,7 +232,7 @@ def main(argv=None) -> int:
     passed = [x for k, v in (("--limit", a.limit), ("--dev-limit", a.dev_limit), ("--data-dir", a.data_dir), ("--model", a.model),
                              ("--epochs", a.epochs), ("--batch-size", a.batch_size), ("--lr", a.lr), ("--max-length", a.max_length),
                              ("--threads", a.threads))
-              if v is not None for x in (k, str(v))]
+              if v is not None for x in (k, str(v))] + (["--group-by-length"] if a.group_by_length else [])
     specs(a)   # fails here, in one line, if the data cannot be found
     rows, t0 = [], time.perf_counter()
     for i, seed in enumerate(a.seeds):

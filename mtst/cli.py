@@ -447,7 +447,7 @@ class _WriteRunConfig:   # a TrainerCallback by its method (mtst.training is imp
     "Trainer callback: write the run's config.json when training really starts (rank 0), atomically."
     def __init__(self, cfg: dict): self.cfg = cfg
     def on_train_begin(self, trainer):
-        from mtst.core import atomic_write_text
+        from mtst.utils import atomic_write_text
         if trainer.is_main: atomic_write_text(Path(self.cfg["output_dir"]) / "config.json", json.dumps(self.cfg, indent=1))
 
 # %% ../nbs/05_cli.ipynb #265a4664
@@ -591,7 +591,7 @@ def _saved_dim(src: str) -> int | None:
 # %% ../nbs/05_cli.ipynb #92373691
 def cmd_encode(a) -> int:
     import numpy as np
-    from mtst.core import atomic_write
+    from mtst.utils import atomic_write
     out = Path(a.out)   # checked before loading anything
     if out.suffix != ".npy": raise ConfigError(f"--out {a.out}: use a .npy file name")
     if out.is_dir(): raise ConfigError(f"--out {a.out}: is a folder; give a .npy file name")

@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 import torch
 from torch import nn
 
-from .core import eval_mode
+from .utils import eval_mode
 from .data import Example, MultiTaskCollator, Task, encode_examples, example_words
 from .evaluation import delta_m, entity_scores_by_mention, run_seeds
 from .training import MAIN_METRIC, MultiTaskTrainer, TrainConfig

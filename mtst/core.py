@@ -9,15 +9,14 @@ import contextlib
 import hashlib
 import importlib.util
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'DEFAULT_MODEL_PACKAGE', 'DEFAULT_MODEL_SHA256', 'default_model_dir', 'sha256_file', 'verify_weights',
            'BackboneSpec', 'resolve_backbone', 'MtstError', 'WeightsError', 'load_weights', 'BackboneUnavailable',
-           'quiet_progress', 'check_offline_cache', 'check_encoder_only', 'load_tokenizer', 'load_backbone', 'record',
-           'atomic_write', 'atomic_write_text', 'eval_mode', 'align_tokens_to_words']
+           'quiet_progress', 'check_offline_cache', 'check_encoder_only', 'load_tokenizer', 'load_backbone',
+           'align_tokens_to_words']
 
 # %% ../nbs/00_core.ipynb #64266edc
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -158,45 +157,6 @@ def load_backbone(name: str | BackboneSpec = DEFAULT_MODEL, **kwargs):
     limit = getattr(model.config, "max_position_embeddings", None)
     if limit and tok.model_max_length > limit: tok.model_max_length = limit
     return tok, model, spec
-
-# %% ../nbs/00_core.ipynb #df64851f
-def record(key: str, value, unit: str = ""):
-    "Return `value`; also append `{notebook, key, value, unit}` to `$MTST_RESULTS_DIR/results.jsonl` if set."
-    out = os.environ.get("MTST_RESULTS_DIR")
-    if out:
-        if hasattr(value, "item"): value = value.item()
-        row = {"notebook": os.environ.get("MTST_NOTEBOOK", ""), "key": key, "value": value, "unit": unit}
-        with open(Path(out) / "results.jsonl", "a", encoding="utf-8") as f: f.write(json.dumps(row) + "\n")
-    return value
-
-# %% ../nbs/00_core.ipynb #cb20ba68
-def atomic_write(path: str | Path, write) -> Path:
-    "Call `write(tmp_path)` and rename the result onto `path` in one atomic step (same folder)."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        with open(tmp, "rb") as f: os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return path
-
-def atomic_write_text(path: str | Path, text: str) -> Path:
-    "`atomic_write` for a str (UTF-8)."
-    return atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
-
-# %% ../nbs/00_core.ipynb #8e946440
-@contextlib.contextmanager
-def eval_mode(*modules):
-    "Run the block with `modules` in eval mode; afterwards every submodule gets its own previous mode back."
-    saved = [(m, m.training) for module in modules for m in module.modules()]
-    try:
-        for module in modules: module.eval()
-        yield
-    finally:
-        for m, was_training in saved: m.training = was_training
 
 # %% ../nbs/00_core.ipynb #2681f112
 def align_tokens_to_words(offsets, spans) -> list[int | None]:

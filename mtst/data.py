@@ -18,7 +18,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .core import MtstError, align_tokens_to_words, atomic_write_text
+from fastcore.basics import patch
+
+from .core import MtstError, align_tokens_to_words
+from .utils import atomic_write_text
 
 # %% auto #0
 __all__ = ['TASK_KINDS', 'HEAD_TYPES', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'DataError',
@@ -77,23 +80,6 @@ class Task:
                 raise ValueError(f"{where}: token labels must be 'O' then B-/I- pairs per sorted type, "
                                  f"i.e. {list(_bio_labels(types))}; use Task.for_entities")
 
-    @classmethod
-    def for_entities(cls, name: str, entity_types: Iterable[str], **kw) -> Task:
-        "A token task over `entity_types`: labels 'O', then 'B-X', 'I-X' for each type X in sorted order."
-        types = sorted(set(entity_types))
-        if not types: raise ValueError(f"Task {name!r}: needs at least one entity type")
-        if bad := [t for t in types if not t or t.startswith(("B-", "I-")) or t == "O"]:
-            raise ValueError(f"Task {name!r}: bad entity types {bad} (give bare types like 'PRODUCT')")
-        return cls(name, "token", _bio_labels(types), **kw)
-
-    @classmethod
-    def from_examples(cls, name: str, examples: Iterable[Example], **kw) -> Task:
-        "Build the vocabulary from data (sorted, so the same data always gives the same ids)."
-        values = [ex.labels[name] for ex in examples if name in ex.labels]
-        if not values: raise ValueError(f"Task {name!r}: no example is labelled for it")
-        if isinstance(values[0], str): return cls(name, "sequence", tuple(sorted(set(values))), **kw)
-        return cls.for_entities(name, {s.label for spans in values for s in spans}, **kw)
-
     @property
     def entity_types(self) -> tuple[str, ...]:
         "For a token task, the entity types (sorted); empty for a sequence task."
@@ -116,6 +102,25 @@ class Task:
 
 def _bio_labels(types) -> tuple[str, ...]:
     return ("O",) + tuple(f"{p}-{t}" for t in sorted(types) for p in "BI")
+
+# %% ../nbs/00_data.ipynb #f8fad6d0
+@patch(cls_method=True)
+def for_entities(cls: Task, name: str, entity_types: Iterable[str], **kw) -> Task:
+    "A token task over `entity_types`: labels 'O', then 'B-X', 'I-X' for each type X in sorted order."
+    types = sorted(set(entity_types))
+    if not types: raise ValueError(f"Task {name!r}: needs at least one entity type")
+    if bad := [t for t in types if not t or t.startswith(("B-", "I-")) or t == "O"]:
+        raise ValueError(f"Task {name!r}: bad entity types {bad} (give bare types like 'PRODUCT')")
+    return cls(name, "token", _bio_labels(types), **kw)
+
+@patch(cls_method=True)
+def from_examples(cls: Task, name: str, examples: Iterable[Example], **kw) -> Task:
+    "Build the vocabulary from data (sorted, so the same data always gives the same ids)."
+    values = [ex.labels[name] for ex in examples if name in ex.labels]
+    if not values: raise ValueError(f"Task {name!r}: no example is labelled for it")
+    if isinstance(values[0], str): return cls(name, "sequence", tuple(sorted(set(values))), **kw)
+    return cls.for_entities(name, {s.label for spans in values for s in spans}, **kw)
+
 
 # %% ../nbs/00_data.ipynb #dd3aa788
 @dataclass

@@ -18,7 +18,8 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import DEFAULT_MODEL, atomic_write_text, eval_mode, load_backbone, load_weights
+from .core import DEFAULT_MODEL, load_backbone, load_weights
+from .utils import atomic_write_text, eval_mode
 
 # %% auto #0
 __all__ = ['POOLING_MODES', 'ENCODER_CONFIG', 'HEAD_WEIGHTS', 'PROGRESS_MIN', 'STS_FILE', 'Pooling', 'SentenceEncoder',

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -18,13 +17,13 @@ from huggingface_hub import ModelHubMixin
 from torch import nn
 
 from .data import Example, MultiTaskCollator, Task, encode_examples, word_spans
-from .core import atomic_write_text, eval_mode, load_weights, quiet_progress
+from .core import load_weights, quiet_progress
+from .utils import atomic_write_text, eval_mode
 from .encoder import Pooling, SentenceEncoder
 
 # %% auto #0
 __all__ = ['MODEL_CONFIG', 'HEADS_WEIGHTS', 'ENCODER_DIR', 'LEGACY_CONFIG', 'FORMAT', 'FORMAT_VERSION', 'SequenceHead',
-           'TokenHead', 'make_head', 'MultiTaskOutput', 'MultiTaskModel', 'decode_entities', 'is_saved_multitask',
-           'TensorMemory']
+           'TokenHead', 'make_head', 'MultiTaskOutput', 'MultiTaskModel', 'decode_entities', 'is_saved_multitask']
 
 # %% ../nbs/02_multitask.ipynb #d3506727
 def _classifier(head: str, dim: int, num_labels: int, dropout: float) -> nn.Sequential:
@@ -412,31 +411,3 @@ def _from_folder(cls: MultiTaskModel, path: Path, device=None) -> MultiTaskModel
     model.heads.load_state_dict({k[len("heads."):]: v for k, v in state.items()})
     model.eval()
     return model.to(device) if device is not None else model
-
-# %% ../nbs/02_multitask.ipynb #9c79c17e
-from torch.utils._python_dispatch import TorchDispatchMode
-
-class TensorMemory(TorchDispatchMode):
-    "Context manager: `.peak`/`.current` bytes of tensor storage created inside it (any device), freed ones subtracted."
-    def __init__(self):
-        super().__init__()
-        from torch.utils.weak import WeakIdKeyDictionary
-        self.current = self.peak = 0
-        self._live = WeakIdKeyDictionary()
-
-    def _free(self, nbytes: int): self.current -= nbytes
-
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
-        from torch.utils._pytree import tree_leaves
-        out = func(*args, **(kwargs or {}))
-        inputs = {id(a.untyped_storage()) for a in tree_leaves((args, kwargs)) if isinstance(a, torch.Tensor)}
-        for t in tree_leaves(out):
-            if not isinstance(t, torch.Tensor) or t.device.type == "meta": continue
-            st = t.untyped_storage()
-            if id(st) in inputs or st in self._live: continue   # a view or in-place result: no new memory
-            n = st.nbytes()
-            self._live[st] = n
-            weakref.finalize(st, self._free, n)
-            self.current += n
-            self.peak = max(self.peak, self.current)
-        return out

@@ -24,7 +24,8 @@ import torch
 from fastcore.basics import patch
 from torch import nn
 
-from .core import MtstError, eval_mode
+from .core import MtstError
+from .utils import eval_mode
 from .data import length_grouped_batches
 from .freezing import no_decay
 
@@ -252,7 +253,7 @@ def evaluate(model, features: list[dict], tasks, collator, batch_size: int = 64,
     return res
 
 # %% ../nbs/04_training.ipynb #9f16b6a0
-from .core import atomic_write, atomic_write_text   # write to a temporary, then rename (see 00_core)
+from .utils import atomic_write, atomic_write_text   # write to a temporary, then rename (see 00a_utils)
 
 def _plain(x):
     "JSON-able copy (DataFrames and numpy scalars out)."
@@ -449,7 +450,8 @@ class TrainConfig:
     warmup_ratio: float = 0.1
     max_grad_norm: float | None = 1.0
     grad_accum: int = 1
-    group_by_length: bool = True            # batches of similar-length examples (less padding, faster; HF Trainer: train_sampling_strategy="group_by_length")
+    group_by_length: bool = False           # batches of similar-length examples: less padding, faster, but it cost quality
+                                            # in bench/parity.py (README); HF Trainer: train_sampling_strategy="group_by_length"
     max_steps: int | None = None            # stop after this many optimizer steps (a budget)
     schedule: str = "proportional"          # one of SCHEDULES
     temperature: float = 2.0                # for schedule="temperature"

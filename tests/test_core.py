@@ -72,29 +72,6 @@ def test_unreachable_hub_name_fails_fast_in_one_line():
     assert float(seconds) < 5, seconds
 
 
-def test_record_writes_only_when_asked(tmp_path, monkeypatch):
-    monkeypatch.delenv("MTST_RESULTS_DIR", raising=False)
-    assert core.record("x", 1.5) == 1.5
-    assert not (tmp_path / "results.jsonl").exists()
-    monkeypatch.setenv("MTST_RESULTS_DIR", str(tmp_path))
-    monkeypatch.setenv("MTST_NOTEBOOK", "nb")
-    core.record("y", 2, unit="s")
-    assert '"key": "y"' in (tmp_path / "results.jsonl").read_text()
-
-
-def test_eval_mode_restores_each_module_own_mode():
-    from torch import nn
-    net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5), nn.Sequential(nn.Dropout(0.1))).train()
-    net[2].eval()                                               # the user's choice inside a training model
-    before = [m.training for m in net.modules()]
-    with core.eval_mode(net):
-        assert not any(m.training for m in net.modules())
-    assert [m.training for m in net.modules()] == before
-    with pytest.raises(RuntimeError, match="boom"):            # restored on errors too
-        with core.eval_mode(net): raise RuntimeError("boom")
-    assert [m.training for m in net.modules()] == before
-
-
 def test_align_tokens_to_words():
     spans = [(0, 3), (4, 7), (7, 8), (8, 9), (10, 12)]           # "Zoë don ' t ok" as in "Zoë don't ok"
     # special (0, 0); a token spanning two words belongs to the first; a whitespace-only token to none

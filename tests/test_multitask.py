@@ -8,8 +8,9 @@ import torch
 
 from mtst.data import MultiTaskCollator, Task, bio_to_spans, encode_examples, load_shipped, shipped_tasks, word_spans, words_of
 from mtst.encoder import SentenceEncoder
-from mtst.multitask import (HEADS_WEIGHTS, LEGACY_CONFIG, MODEL_CONFIG, MultiTaskModel, MultiTaskOutput, TensorMemory,
-                            decode_entities, is_saved_multitask)
+from mtst.multitask import (HEADS_WEIGHTS, LEGACY_CONFIG, MODEL_CONFIG, MultiTaskModel, MultiTaskOutput, decode_entities,
+                            is_saved_multitask)
+from mtst.utils import TensorMemory
 
 TOPIC, SENTIMENT, NER = shipped_tasks()
 TEXT = "Zoë paid 12 € at Café Münster"

@@ -17,7 +17,8 @@ import torch
 import ddp_worker
 from mtst.metrics import accuracy, classification_report, entity_scores, macro_f1
 from mtst.training import (SCHEDULES, CheckpointManager, LossBalancer, MultiTaskTrainer, NonFiniteLossError, TaskScheduler,
-                           TrainConfig, atomic_write, task_probabilities)
+                           TrainConfig, task_probabilities)
+from mtst.utils import atomic_write
 
 WORKER = Path(__file__).with_name("ddp_worker.py")
 ROOT = Path(__file__).resolve().parents[1]

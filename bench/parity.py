@@ -136,7 +136,8 @@ def child(run: str, a) -> None:
     import warnings
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import datasets, transformers
+    import datasets
+    import transformers
     transformers.logging.set_verbosity_error(); datasets.disable_progress_bars()
     warnings.filterwarnings("ignore", module="mtst.data")   # CoNLL dev holds one sentence annotated two ways
     system, task = run.split("/")

@@ -1093,7 +1093,8 @@ def _write_outputs(self: MultiTaskTrainer):
 def _exchange(a: Path, b: Path) -> bool:
     "Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where the OS cannot."
     try:
-        import ctypes, ctypes.util
+        import ctypes
+        import ctypes.util
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         AT_FDCWD, RENAME_EXCHANGE = -100, 2
         return libc.renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0

@@ -448,7 +448,8 @@ def test_source_tasks_train_evaluate_and_refuse_files(source_cfg, tmp_path, caps
     (lambda t: t.update(source={"hub": "nobody/none"}), "cannot load from the Hugging Face Hub"),
 ])
 def test_bad_sources_are_one_line_before_any_model_loads(source_cfg, monkeypatch, capsys, edit, message):
-    import datasets, huggingface_hub
+    import datasets
+    import huggingface_hub
     monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     monkeypatch.setattr(cli, "build_model", lambda *a: pytest.fail("a model was built"))

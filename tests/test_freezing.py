@@ -384,7 +384,8 @@ def minilm():
 
 def test_trainer_with_attached_cache_matches_uncached(minilm):
     from mtst.training import MultiTaskTrainer, TrainConfig
-    import contextlib, time
+    import contextlib
+    import time
     tasks = [t for t in shipped_tasks() if t.name in ("topic", "ner")]
     examples = load_shipped("validation")[:32]
 

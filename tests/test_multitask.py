@@ -282,7 +282,10 @@ def test_legacy_multitask_json_folder_still_loads(model, batch, tmp_path):
 
 
 def test_hub_id_goes_through_huggingface_hub_offline(tmp_path):
-    import os, subprocess, sys, time
+    import os
+    import subprocess
+    import sys
+    import time
     probe = ("from mtst.multitask import MultiTaskModel\n"
              "try: MultiTaskModel.from_pretrained('mtst-course/no-such-model')\n"
              "except OSError as e: print(type(e).__name__, e)\n")

@@ -162,7 +162,9 @@ def run_course(out: Path, smoke: bool = False, only: str | None = None, skip_don
         print(f"    {status} in {runs[-1]['seconds']:.1f} s", flush=True)
     order = [p.stem for p in notebooks()]
     runs = sorted([*done.values(), *runs], key=lambda r: order.index(r["notebook"]) if r["notebook"] in order else len(order))
-    total = time.perf_counter() - t_all + (before["total_seconds"] if done else 0.0)
+    # the kept notebooks count with their own seconds (not the earlier run's whole total, which also holds the time of
+    # the notebooks run again now)
+    total = time.perf_counter() - t_all + sum(r["seconds"] for r in done.values())
     peak = max(peak_rss_mb(), before["peak_rss_mb"] if done else 0.0)
     results = load_results(out)
     (out / "summary.md").write_text(summary_markdown(runs, results), encoding="utf-8")

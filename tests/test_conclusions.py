@@ -1,0 +1,70 @@
+"""The conclusions the stored notebooks state, re-derived from the numbers their own outputs show.
+
+nbs/ holds the outputs of the last full course run (`make refresh`). A generated sentence that disagrees with the
+table or the curve it was built from fails here; a cell without stored output (edited since the last refresh)
+is skipped, with the reason. `MTST_CONCLUSIONS_DIR` points the tests at another run's folder (e.g. runs/latest)."""
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NBS = Path(os.environ.get("MTST_CONCLUSIONS_DIR") or Path(__file__).resolve().parents[1] / "nbs")
+
+
+def output_of(notebook: str, marker: str) -> str:
+    "The text output of the one code cell of `notebook` whose source contains `marker`."
+    cells = [c for c in nbformat.read(NBS / notebook, as_version=4).cells if c.cell_type == "code" and marker in c.source]
+    assert len(cells) == 1, f"{notebook}: {len(cells)} cells contain {marker!r}"
+    text = "".join(o.get("text", "") or o.get("data", {}).get("text/markdown", "") or o.get("data", {}).get("text/plain", "")
+                   for o in cells[0].get("outputs", []))
+    if not text: pytest.skip(f"{notebook}: the cell with {marker!r} has no stored output (run `make refresh`)")
+    return text
+
+
+def floats(s: str) -> list[float]: return [float(x) for x in re.findall(r"[-+]?\d+\.\d+", s)]
+
+
+def test_04_headline_says_how_training_ended():
+    out = output_of("04_training.ipynb", "stop_note = (")
+    curve = floats(out.split("validation mean per epoch:")[1])
+    best, best_epoch = max(curve), curve.index(max(curve)) + 1
+    if m := re.search(r"ran all (\d+) epochs; the best validation mean, ([\d.]+), came after epoch (\d+)", out):
+        assert (int(m[1]), float(m[2]), int(m[3])) == (len(curve), best, best_epoch), (m.groups(), curve)
+        if best_epoch == len(curve) and len(curve) > 1:   # ended at the cap while improving: it must say so, with the gain
+            gain = re.search(r"the last one, ([-+][\d.]+) over the epoch before", out)
+            assert gain and float(gain[1]) == pytest.approx(curve[-1] - curve[-2], abs=1.5e-3), out
+    else:
+        m = re.search(r"stopped early after epoch (\d+) of at most \d+: the validation mean peaked at ([\d.]+) after epoch (\d+)", out)
+        assert m, out
+        assert (int(m[1]), float(m[2]), int(m[3])) == (len(curve), best, best_epoch), (m.groups(), curve)
+
+
+def test_04_headline_margins_over_baselines_match_the_table():
+    table = output_of("04_training.ipynb", "vs_baselines.round(3)")
+    rows, split = {}, None
+    for line in table.splitlines()[1:]:
+        parts = line.split()
+        if not parts: continue
+        if parts[0] in ("validation", "test"): split, parts = parts[0], parts[1:]
+        values = [float(v) if v != "NaN" else None for v in parts[-3:]]
+        rows[(split, " ".join(parts[:-3]))] = values
+    model = rows[("test", "this model (best epoch)")]
+    base = [v for (s, name), v in rows.items() if s == "test" and name != "this model (best epoch)"]
+    out = output_of("04_training.ipynb", "margins = {")
+    stated = {t: float(x) for t, x in re.findall(r"(\w+) ([-+][\d.]+) \(vs ", out)}
+    for j, task in enumerate(("topic", "sentiment", "ner")):
+        best = max(b[j] for b in base if b[j] is not None)
+        assert stated[task] == pytest.approx(model[j] - best, abs=1.5e-3), (task, stated, model, best)
+        assert stated[task] > 0, f"the headline model does not beat every baseline on test ({task})"
+
+
+def test_03_same_compute_epochs_and_gaps_match_the_table():
+    table = output_of("03_freezing.ipynb", "same_epochs = int(")
+    said = re.search(r"so the same compute buys (\d+) cached epochs", table)
+    row = next(l for l in table.splitlines() if l.startswith("backbone frozen + cache, same compute"))
+    seeds, epochs = row.split("same compute")[1].split()[:2]   # the table's seeds and epochs columns
+    assert said and int(epochs) == int(said[1]), (said, row)
+    answer = output_of("03_freezing.ipynb", "**backbone frozen** trains {frozen")
+    assert f"({said[1]} cached epochs" in answer, answer

@@ -19,6 +19,7 @@ from fastcore.basics import patch
 from torch import nn
 
 from .core import DEFAULT_MODEL, load_backbone, load_weights
+from .unpad import unpad_reason, unpadded_forward
 from .utils import atomic_write_text, eval_mode
 
 # %% auto #0
@@ -66,6 +67,7 @@ _DEFAULTS = {"pooling": "mean", "normalize": True, "projection": None, "projecti
 
 class SentenceEncoder(nn.Module):
     "A Hugging Face encoder + pooling + optional projection (Linear or MLP, then LayerNorm) + optional L2 norm."
+    unpad = True   # BERT backbones skip the work on padding (mtst.unpad); False: the standard transformers forward
     def __init__(self, model_name: str = DEFAULT_MODEL, pooling: str | None = None, normalize: bool | None = None,
                  projection: int | None = None, projection_type: str | None = None, max_length: int | None = None):
         super().__init__()
@@ -111,7 +113,9 @@ class SentenceEncoder(nn.Module):
     def device(self) -> torch.device: return next(self.parameters()).device
 
     def embed_tokens(self, input_ids, attention_mask, token_type_ids=None) -> torch.Tensor:
-        "Backbone only: contextual token embeddings `(B, T, H)`."
+        "Backbone only: contextual token embeddings `(B, T, H)` (zeros at padding when `unpad` applies)."
+        if self.unpad and not bool(attention_mask.all()) and unpad_reason(self.backbone) is None:
+            return unpadded_forward(self.backbone, input_ids, attention_mask, token_type_ids)
         kw = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
         return self.backbone(input_ids=input_ids, attention_mask=attention_mask, **kw).last_hidden_state
 

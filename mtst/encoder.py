@@ -98,17 +98,6 @@ class SentenceEncoder(nn.Module):
         if saved.get("head_weights"): self._load_head(saved["head_weights"])
         self.eval()   # like `from_pretrained`: call .train() to train
 
-    def _make_projection(self) -> nn.Sequential:
-        H, P = self.hidden_size, self.projection_size
-        if self.projection_type == "linear": return nn.Sequential(nn.Linear(H, P), nn.LayerNorm(P))
-        return nn.Sequential(nn.Linear(H, H), nn.GELU(), nn.Linear(H, P), nn.LayerNorm(P))
-
-    def config_dict(self) -> dict:
-        "The constructor arguments (JSON-able): `SentenceEncoder(**enc.config_dict())` rebuilds the architecture."
-        return {"model_name": self.model_name, "pooling": self.pooling.mode, "normalize": self.normalize,
-                "projection": self.projection_size, "projection_type": self.projection_type,
-                "max_length": self.max_length}
-
     @property
     def device(self) -> torch.device: return next(self.parameters()).device
 
@@ -129,6 +118,20 @@ class SentenceEncoder(nn.Module):
         "Training-time pass: `{'token_embeddings': (B,T,H), 'sentence_embedding': (B,dim)}`."
         tokens = self.embed_tokens(input_ids, attention_mask, token_type_ids)
         return {"token_embeddings": tokens, "sentence_embedding": self.pool(tokens, attention_mask)}
+
+# %% ../nbs/01_sentence_encoder.ipynb #f05bce92
+@patch
+def _make_projection(self: SentenceEncoder) -> nn.Sequential:
+    H, P = self.hidden_size, self.projection_size
+    if self.projection_type == "linear": return nn.Sequential(nn.Linear(H, P), nn.LayerNorm(P))
+    return nn.Sequential(nn.Linear(H, H), nn.GELU(), nn.Linear(H, P), nn.LayerNorm(P))
+
+@patch
+def config_dict(self: SentenceEncoder) -> dict:
+    "The constructor arguments (JSON-able): `SentenceEncoder(**enc.config_dict())` rebuilds the architecture."
+    return {"model_name": self.model_name, "pooling": self.pooling.mode, "normalize": self.normalize,
+            "projection": self.projection_size, "projection_type": self.projection_type,
+            "max_length": self.max_length}
 
 # %% ../nbs/01_sentence_encoder.ipynb #c5df1c8e
 ENCODER_CONFIG, HEAD_WEIGHTS = "mtst_encoder.json", "mtst_head.safetensors"

@@ -68,3 +68,43 @@ def test_03_same_compute_epochs_and_gaps_match_the_table():
     assert said and int(epochs) == int(said[1]), (said, row)
     answer = output_of("03_freezing.ipynb", "**backbone frozen** trains {frozen")
     assert f"({said[1]} cached epochs" in answer, answer
+
+
+def test_03_imbalance_verdicts_follow_their_intervals():
+    "Each method's verdict against proportional matches its interval, and the closing sentence names exactly the 'better' ones."
+    out = output_of("03_freezing.ipynb", "def imbalance_answer(r)")
+    if "there is no interval" in out: pytest.skip("a one-seed run states no verdicts")
+    pat = re.compile(r"\*\*([^*]+)\*\*: \d+ of \d+ Task-B steps; Task B ([-+][\d.]+) \(95% interval \[([-+][\d.]+), ([-+][\d.]+)\]: "
+                     r"(better|worse|not distinguishable)\)")
+    for part in out.split("\n\n"):
+        ratio = re.match(r"\*\*(\d+):1\*\*", part.strip())
+        if not ratio: continue
+        found = pat.findall(part)
+        assert found, part
+        better = []
+        for name, diff, low, high, verdict in found:
+            d, lo, hi = float(diff), float(low), float(high)
+            assert lo <= d <= hi, (name, d, lo, hi)
+            if verdict == "better": assert lo >= 0, (name, lo); better.append(name)
+            elif verdict == "worse": assert hi <= 0, (name, hi)
+            else: assert lo <= 0 <= hi, (name, lo, hi)
+        if better: assert f"Better than proportional for Task B at {ratio[1]}:1: {', '.join(better)}." in part, part
+        else: assert f"At {ratio[1]}:1 no method is distinguishable from proportional" in part, part
+
+
+def test_02_closing_note_matches_the_benchmark_and_the_prose():
+    "The closing note's ratios come from its own timings, and they support what the text around the table says."
+    note = output_of("02_multitask.ipynb", "Closing note. One MultiTaskModel")
+    ms = [float(x) for x in re.findall(r"(\d+) ms", note)]
+    stated = [float(x) for x in re.findall(r"\(([\d.]+)x", note)]
+    assert len(ms) == 4 and len(stated) >= 2, note
+    (inf1, inf3, tr1, tr3), (r_inf, r_train) = ms, stated[:2]
+    assert r_inf == pytest.approx(inf3 / inf1, rel=0.01) and r_train == pytest.approx(tr3 / tr1, rel=0.01), (ms, stated)
+    ratios = output_of("02_multitask.ipynb", "ratios.columns = [")
+    inference = floats(ratios.split("inference")[1].splitlines()[0])
+    training = floats(ratios.split("training step")[1].splitlines()[0])
+    # the markdown after the table: "three passes cost close to three times one pass", "inference barely differs"
+    # in memory, and a training step's peak follows the activations held for backward (about three times)
+    assert 2.0 <= inference[0] <= 4.0 and 2.0 <= training[0] <= 4.0, (inference, training)
+    assert abs(inference[1] - 1) <= 0.2, inference
+    assert training[1] >= 2.0 and training[2] >= 2.0, training

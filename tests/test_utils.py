@@ -50,3 +50,23 @@ def test_public_methods_and_show_methods_without_nbdev(monkeypatch):
     utils.show_methods(Toy)                               # as on Colab, where nbdev is not installed
     assert shown[0] == "**`Toy.run(n: int = 1) -> int`**\n\nRun `n` times."
     assert shown[1] == "**`Toy.ready`**\n\nAlways ready." and shown[2] == "**`Toy.make()`**"
+
+
+def test_peak_rss_measures_each_block_from_its_own_start():
+    import math
+    import numpy as np
+    with utils.peak_rss() as big:
+        a = np.ones(100 * 2**20 // 8); del a
+    with utils.peak_rss() as small:
+        pass
+    if math.isnan(big["MB"]): pytest.skip("no /proc on this system")
+    assert 80 <= big["MB"] <= 160 and small["MB"] < 20, (big, small)
+
+
+def test_scratch_dir_is_removed_at_exit():
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = "from mtst.utils import scratch_dir; d = scratch_dir(); (d / 'f').write_text('x'); print(d)"
+    d = Path(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip())
+    assert d.name.startswith("mtst-") and not d.exists()

@@ -527,5 +527,6 @@ d = { 'settings': { 'branch': 'main',
                             'mtst.utils.peak_rss': ('utils.html#peak_rss', 'mtst/utils.py'),
                             'mtst.utils.public_methods': ('utils.html#public_methods', 'mtst/utils.py'),
                             'mtst.utils.record': ('utils.html#record', 'mtst/utils.py'),
+                            'mtst.utils.record_table': ('utils.html#record_table', 'mtst/utils.py'),
                             'mtst.utils.scratch_dir': ('utils.html#scratch_dir', 'mtst/utils.py'),
                             'mtst.utils.show_methods': ('utils.html#show_methods', 'mtst/utils.py')}}}

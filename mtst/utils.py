@@ -21,8 +21,8 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 # %% auto #0
-__all__ = ['atomic_write', 'atomic_write_text', 'scratch_dir', 'eval_mode', 'record', 'public_methods', 'show_methods',
-           'TensorMemory', 'peak_rss']
+__all__ = ['atomic_write', 'atomic_write_text', 'scratch_dir', 'eval_mode', 'record', 'record_table', 'public_methods',
+           'show_methods', 'TensorMemory', 'peak_rss']
 
 # %% ../nbs/00a_utils.ipynb #cb20ba68
 def atomic_write(path: str | Path, write) -> Path:
@@ -71,6 +71,17 @@ def record(key: str, value, unit: str = ""):
         row = {"notebook": os.environ.get("MTST_NOTEBOOK", ""), "key": key, "value": value, "unit": unit}
         with open(Path(out) / "results.jsonl", "a", encoding="utf-8") as f: f.write(json.dumps(row) + "\n")
     return value
+
+# %% ../nbs/00a_utils.ipynb #f97252e9
+def record_table(key: str, df, digits: int = 3):
+    "Return `df` (a pandas DataFrame); also `record` it as `{columns, rows}` of text, unit 'table', for the course summary."
+    def cell(v) -> str:
+        if isinstance(v, float): return "" if v != v else f"{v:.{digits}f}"
+        return " · ".join(map(str, v)) if isinstance(v, tuple) else str(v)
+    head = " · ".join(n for n in df.index.names if n) if df.index.nlevels > 1 else (df.index.name or "")
+    rows = [[cell(i)] + [cell(v) for v in row] for i, row in zip(df.index, df.itertuples(index=False))]
+    record(key, {"columns": [head] + [cell(c) for c in df.columns], "rows": rows}, unit="table")
+    return df
 
 # %% ../nbs/00a_utils.ipynb #b1c460ab
 def public_methods(cls) -> list[str]:

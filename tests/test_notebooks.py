@@ -96,3 +96,12 @@ def test_stored_outputs_are_clean(nb):
             assert out.output_type != "error", f"{nb.name} cell {i}: stored traceback"
             text = out.get("text", "") if out.output_type == "stream" else ""
             assert "Warning:" not in text and "warnings.warn" not in text, f"{nb.name} cell {i}: {text[:200]}"
+
+
+def test_results_table_renders_recorded_tables():
+    rows = [{"notebook": "nb", "key": "speed", "value": 1.234567, "unit": "x"},
+            {"notebook": "nb", "key": "scores", "unit": "table",
+             "value": {"columns": ["model", "F1"], "rows": [["multi", "0.812"], ["a|b", ""]]}}]
+    text = nbrun.results_table(rows)
+    assert "| `nb` | speed | 1.235 x |" in text and "scores" not in text.split("\n\n")[0]
+    assert "`nb`: scores\n\n| model | F1 |\n|---|---|\n| multi | 0.812 |\n| a\\|b |  |" in text

@@ -205,10 +205,17 @@ def refresh(out: Path, readme: bool = True) -> None:
 
 
 def results_table(results: list[dict]) -> str:
-    "Markdown table of the key results recorded with `mtst.core.record` (used in README and index)."
+    """Markdown table of the key results recorded with `mtst.utils.record` (used in README and index), then each table
+    recorded with `mtst.utils.record_table`, under its notebook and key."""
+    def cell(v) -> str: return str(v).replace("|", "\\|").replace("\n", " ")
+    tables = [r for r in results if r.get("unit") == "table"]
     lines = ["| notebook | result | value |", "|---|---|---|"]
     lines += [f"| `{r['notebook']}` | {r['key']} | {fmt(r['value'])}{(' ' + r['unit']) if r.get('unit') else ''} |"
-              for r in results]
+              for r in results if r.get("unit") != "table"]
+    for r in tables:
+        cols, rows = r["value"]["columns"], r["value"]["rows"]
+        lines += ["", f"`{r['notebook']}`: {r['key']}", "", "| " + " | ".join(map(cell, cols)) + " |", "|" + "---|" * len(cols)]
+        lines += ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 

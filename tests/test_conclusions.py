@@ -108,3 +108,33 @@ def test_02_closing_note_matches_the_benchmark_and_the_prose():
     assert 2.0 <= inference[0] <= 4.0 and 2.0 <= training[0] <= 4.0, (inference, training)
     assert abs(inference[1] - 1) <= 0.2, inference
     assert training[1] >= 2.0 and training[2] >= 2.0, training
+
+
+def _table_rows(text: str) -> dict[str, tuple[int, float, float]]:
+    "03's main table as printed: strategy -> (seeds, Task A mean, Task B mean)."
+    rows = {}
+    for line in text.splitlines()[2:]:
+        m = re.match(r"(.+?)\s{2,}(\d+)\s+\d+\s.*?([\d.]+)(?: ± [\d.]+)?\s+([\d.]+)(?: ± [\d.]+)?\s*$", line)
+        if m: rows[m[1].strip()] = (int(m[2]), float(m[3]), float(m[4]))
+    return rows
+
+
+def test_03_which_layers_quotes_the_table_and_ranks_nothing_inside_the_noise():
+    table = _table_rows(output_of("03_freezing.ipynb", "same_epochs = int(").split("cached epochs\n", 1)[-1])
+    out = output_of("03_freezing.ipynb", "def which_layers")
+    part = out.split("**Which layers**: mean of the two scores: ", 1)[1].split(" **Crossover", 1)[0]
+    listed = re.findall(r"\*\*([^*]+)\*\* ([\d.]+) \((\d+) seeds?, [\d.]+ s\)", part)
+    assert len(listed) == len(table) - 1, (listed, table)   # every strategy but "everything frozen"
+    means = []
+    for name, mean, seeds in listed:
+        n, a, b = table[name]
+        assert int(seeds) == n and float(mean) == pytest.approx((a + b) / 2, abs=1.5e-3), (name, mean, a, b)
+        means.append(float(mean))
+    assert means == sorted(means, reverse=True), means
+    if "with one seed per row this run ranks none" in part: return
+    sd = float(re.search(r"The largest standard deviation over seeds of a row is ([\d.]+)", part)[1])
+    stated = int(re.search(r"(\d+) of the \d+ strategies lie within two of them", part)[1])
+    lo = sum(means[0] - m <= 2 * sd - 2e-3 for m in means)   # rounding of the printed means and s.d.
+    hi = sum(means[0] - m <= 2 * sd + 2e-3 for m in means)
+    assert lo <= stated <= hi, (stated, lo, hi, sd, means)
+    assert "does not tell those apart" in part

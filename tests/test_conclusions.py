@@ -138,3 +138,23 @@ def test_03_which_layers_quotes_the_table_and_ranks_nothing_inside_the_noise():
     hi = sum(means[0] - m <= 2 * sd + 2e-3 for m in means)
     assert lo <= stated <= hi, (stated, lo, hi, sd, means)
     assert "does not tell those apart" in part
+
+
+def test_03_answers_1_and_3_quote_their_tables():
+    table = _table_rows(output_of("03_freezing.ipynb", "same_epochs = int(").split("cached epochs\n", 1)[-1])
+    out = output_of("03_freezing.ipynb", "**everything frozen (no training)**: {")
+    m = re.search(r"test scores A (\d+\.\d+) / B (\d+\.\d+), against A (\d+\.\d+) / B (\d+\.\d+) after", out)
+    assert m, out
+    nothing, full = table["everything frozen (no training)"], table["full fine-tuning"]
+    assert [float(x) for x in m.groups()] == pytest.approx([nothing[1], nothing[2], full[1], full[2]], abs=1e-9)
+    drift = output_of("03_freezing.ipynb", "drift_rows, drift_curves = []")
+    rows = {line[:40].strip(): floats(line[40:]) for line in drift.splitlines()[2:] if line.strip()}
+    a, b = rows["(a) head A frozen, backbone trains"], rows["(b) head A and backbone frozen"]   # trainable, time, A before/after/drift, B before/after
+    text = output_of("03_freezing.ipynb", "da, db = drift_table.iloc[0]")
+    m = re.search(r"moved Task A's macro-F1 by ([-+]\d+\.\d+) points \((\d+\.\d+) → (\d+\.\d+)\) while Task B went (\d+\.\d+) → (\d+\.\d+); "
+                  r".*?left Task A exactly unchanged \(([-+]\d+\.\d+)\) and Task B went (\d+\.\d+) → (\d+\.\d+)", text)
+    assert m, text
+    g = [float(x) for x in m.groups()]
+    assert g[0] == pytest.approx(100 * a[4], abs=0.051) and g[1:5] == pytest.approx([a[2], a[3], a[5], a[6]], abs=1e-9)
+    assert g[5] == 0 and b[4] == 0, "'exactly unchanged' needs a drift of 0"
+    assert g[6:] == pytest.approx([b[5], b[6]], abs=1e-9)

@@ -158,3 +158,35 @@ def test_03_answers_1_and_3_quote_their_tables():
     assert g[0] == pytest.approx(100 * a[4], abs=0.051) and g[1:5] == pytest.approx([a[2], a[3], a[5], a[6]], abs=1e-9)
     assert g[5] == 0 and b[4] == 0, "'exactly unchanged' needs a drift of 0"
     assert g[6:] == pytest.approx([b[5], b[6]], abs=1e-9)
+
+
+def test_03_answers_2_and_4_quote_their_tables():
+    table = _table_rows(output_of("03_freezing.ipynb", "same_epochs = int(").split("cached epochs\n", 1)[-1])
+    full, frozen, same = (table[k] for k in ("full fine-tuning", "backbone frozen", "backbone frozen + cache, same compute"))
+    pts = lambda x, y: [100 * (x[1] - y[1]), 100 * (x[2] - y[2])]   # Task A, Task B in points
+    out = output_of("03_freezing.ipynb", "**backbone frozen** trains {frozen")
+    num = r"([-+]\d+\.\d)"
+    m1 = re.search(rf"with the same epochs: Task A {num} points, Task B {num} points against full fine-tuning", out)
+    m2 = re.search(rf"same compute\*\*\): Task A {num} points, Task B {num} points: the extra epochs moved the frozen "
+                   rf"backbone's Task A by {num} points and its Task B by {num} points", out)
+    assert m1 and m2, out
+    tol = 0.15   # the table's means are rounded to 3 decimals, the sentence's points to 1
+    assert [float(x) for x in m1.groups()] == pytest.approx(pts(frozen, full), abs=tol)
+    assert [float(x) for x in m2.groups()[:2]] == pytest.approx(pts(same, full), abs=tol)
+    assert [float(x) for x in m2.groups()[2:]] == pytest.approx(pts(same, frozen), abs=tol)
+    transfer = {line[:38].strip(): floats(line[38:]) for line in
+                output_of("03_freezing.ipynb", "transfer_runs = []").splitlines()[2:] if line.strip()}
+    out = output_of("03_freezing.ipynb", "def which_layers")
+    m = re.search(r"random weights reach A (\d\.\d+) / B (\d\.\d+) fully fine-tuned and A (\d\.\d+) / B (\d\.\d+) frozen, "
+                  r"against A (\d\.\d+) / B (\d\.\d+) pre-trained", out)
+    assert m, out
+    expect = [*transfer["random init, full fine-tuning"][1:], *transfer["random init, backbone frozen + cache"][1:],
+              *transfer["pre-trained, full fine-tuning"][1:]]
+    assert [float(x) for x in m.groups()] == pytest.approx(expect, abs=1e-9)
+    choice = output_of("03_freezing.ipynb", "def describe(name: str")
+    rows = [floats(l) for l in choice.splitlines() if l.startswith(("sentence-transformers/", "bert-base-uncased"))][:2]
+    (p_small, f_small, s_small), (p_big, f_big, s_big) = ((r[0], r[1], r[2]) for r in rows)   # params (M), MFLOP/token, sentences/s
+    m = re.search(r"the default has ([\d.]+)× fewer parameters and (\d+)× fewer FLOPs per token than bert-base, and ran ([\d.]+)× faster", out)
+    assert m, out
+    assert float(m[1]) == pytest.approx(p_big / p_small, abs=0.06) and abs(int(m[2]) - f_big / f_small) <= 0.5
+    assert float(m[3]) == pytest.approx(s_big and s_small / s_big, abs=0.06)

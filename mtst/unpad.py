@@ -53,15 +53,16 @@ def unpadded_forward(backbone: nn.Module, input_ids: torch.Tensor, attention_mas
     x = backbone.embeddings(input_ids=input_ids[keep][None], token_type_ids=types[keep][None],
                             position_ids=positions[keep][None])[0]  # (N, H)
     mask = keep[:, None, None, :]                                    # keys a query may attend to
+    heads = backbone.config.num_attention_heads
+    def spread(t):   # (N, heads·d) real tokens -> (B, heads, L, d), zeros at padding
+        return t.new_zeros(B * L, t.shape[-1]).index_copy(0, idx, t).view(B, L, heads, -1).transpose(1, 2)
     for layer in backbone.encoder.layer:
         att = layer.attention.self
         for m in (layer, layer.attention, att): _run_pre_hooks(m, x)
-        heads, d = att.num_attention_heads, att.attention_head_size
-        def spread(t): return t.new_zeros(B * L, t.shape[-1]).index_copy(0, idx, t).view(B, L, heads, d).transpose(1, 2)
         q, k, v = (spread(proj(x)) for proj in (att.query, att.key, att.value))
         ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=att.scaling,
                                              dropout_p=att.dropout.p if att.training else 0.0)
-        ctx = ctx.transpose(1, 2).reshape(B * L, heads * d).index_select(0, idx)
+        ctx = ctx.transpose(1, 2).reshape(B * L, -1).index_select(0, idx)
         h = layer.attention.output(ctx, x)                          # dense, dropout, LayerNorm(+ x)
         x = layer.output(layer.intermediate(h), h)                  # feed-forward, dropout, LayerNorm(+ h)
     return x.new_zeros(B * L, x.shape[-1]).index_copy(0, idx, x).view(B, L, -1)

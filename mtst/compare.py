@@ -63,7 +63,9 @@ def train_and_score(make_model: Callable[[list[Task]], nn.Module], tasks: Sequen
                     validation: Sequence[Example], config: TrainConfig, test: Sequence[Example] | None = None) -> dict:
     """Train `make_model(tasks)` with `config`; returns `{task: {"validation": main metric, "test": ..., "updates": n}}`
     (token tasks add `"validation seen"`/`"validation unseen"`, entity F1 on mentions seen/unseen in `train`, and the
-    same for test) plus `"_seconds"` (training wall time) and `"_steps"` (optimizer steps)."""
+    same for test, and `"last gain"`: the validation main metric's change over the last evaluation, NaN with one) plus
+    `"_seconds"` (training wall time), `"_steps"` (optimizer steps), `"_evaluations"` (validation passes, one per epoch
+    by default) and `"_best"` (which of them gave the weights kept, counted from 1; `load_best_at_end`)."""
     model = make_model(list(tasks))
     trainer = MultiTaskTrainer(model, list(train), list(validation), config)
     val = trainer.fit()
@@ -76,7 +78,13 @@ def train_and_score(make_model: Callable[[list[Task]], nn.Module], tasks: Sequen
             if not (exs := task_subset(exs, t.name)): continue
             by = entity_scores_by_mention(exs, predicted_tags(model, t, exs, config.max_length), train, t.name)
             out[t.name] |= {f"{split} seen": by["seen"]["f1"], f"{split} unseen": by["unseen"]["f1"]}
-    return {**out, "_seconds": trainer.train_seconds, "_steps": trainer.global_step}
+    curve = trainer.history.query("split == 'validation' and step > 0")   # one row per evaluation, task and metric
+    for t in tasks:   # was each task still improving when training ended?
+        c = curve[(curve.task == t.name) & (curve.metric == MAIN_METRIC[t.kind])].value.tolist()
+        out[t.name]["last gain"] = c[-1] - c[-2] if len(c) > 1 else float("nan")
+    steps = sorted(set(curve.step))
+    best = steps.index(trainer.best_step) + 1 if config.load_best_at_end and trainer.best_step in steps else len(steps)
+    return {**out, "_seconds": trainer.train_seconds, "_steps": trainer.global_step, "_evaluations": len(steps), "_best": best}
 
 def single_task_runs(make_model: Callable, tasks: Sequence[Task], train: Sequence[Example], validation: Sequence[Example],
                      config: TrainConfig, test: Sequence[Example] | None = None) -> dict:
@@ -88,7 +96,7 @@ def single_task_runs(make_model: Callable, tasks: Sequence[Task], train: Sequenc
                       loss_weights=None, metric="mean")
         r = train_and_score(make_model, [t], task_subset(train, t.name), task_subset(validation, t.name), cfg,
                             task_subset(test, t.name) if test else None)
-        out[t.name] = {**r[t.name], "seconds": r["_seconds"], "steps": r["_steps"]}
+        out[t.name] = {**r[t.name], "seconds": r["_seconds"], "steps": r["_steps"], "evaluations": r["_evaluations"], "best": r["_best"]}
     return out
 
 # %% ../nbs/04a_multi_vs_single.ipynb #2e5d8770
@@ -97,7 +105,8 @@ def multi_vs_single(make_model: Callable, tasks: Sequence[Task], train: Sequence
                     split: str = "validation", verbose: bool = False) -> list[dict]:
     """Multi-task run and single-task runs for each seed (`config.seed` is set to it). One flat dict per seed:
     `multi/<task>`, `single/<task>` (main metric on `split`; token tasks add `multi/<task> seen|unseen` and the same
-    for single), `delta_m` (%; NaN where a single-task metric is 0), updates and seconds of each."""
+    for single), `delta_m` (%; NaN where a single-task metric is 0), updates, seconds, evaluations (epochs), the one
+    kept (`best`) and each task's last validation gain (`gain/<task>`) of each model."""
     def one(seed: int) -> dict:
         cfg = replace(config, seed=seed)
         multi = train_and_score(make_model, tasks, train, validation, cfg, test)
@@ -106,6 +115,8 @@ def multi_vs_single(make_model: Callable, tasks: Sequence[Task], train: Sequence
         for t in tasks:
             row[f"multi/{t.name}"], row[f"single/{t.name}"] = multi[t.name][split], single[t.name][split]
             row[f"multi updates/{t.name}"], row[f"single updates/{t.name}"] = multi[t.name]["updates"], single[t.name]["updates"]
+            row[f"multi gain/{t.name}"], row[f"single gain/{t.name}"] = multi[t.name]["last gain"], single[t.name]["last gain"]
+            row[f"single evaluations/{t.name}"], row[f"single best/{t.name}"] = single[t.name]["evaluations"], single[t.name]["best"]
             for part in ("seen", "unseen"):
                 if f"{split} {part}" in multi[t.name]:
                     row[f"multi/{t.name} {part}"], row[f"single/{t.name} {part}"] = multi[t.name][f"{split} {part}"], single[t.name][f"{split} {part}"]
@@ -113,5 +124,6 @@ def multi_vs_single(make_model: Callable, tasks: Sequence[Task], train: Sequence
         except ValueError: row["delta_m"] = float("nan")   # a single-task metric of 0: no relative change
         row["multi seconds"], row["single seconds"] = multi["_seconds"], sum(single[t.name]["seconds"] for t in tasks)
         row["multi steps"], row["single steps"] = multi["_steps"], sum(single[t.name]["steps"] for t in tasks)
+        row["multi evaluations"], row["multi best"] = multi["_evaluations"], multi["_best"]
         return row
     return run_seeds(one, seeds, verbose=verbose)

@@ -90,6 +90,38 @@ def test_03_imbalance_verdicts_follow_their_intervals():
             else: assert lo <= 0 <= hi, (name, lo, hi)
         if better: assert f"Better than proportional for Task B at {ratio[1]}:1: {', '.join(better)}." in part, part
         else: assert f"At {ratio[1]}:1 no method is distinguishable from proportional" in part, part
+        _check_gazetteer_sentence(ratio[1], part)
+
+
+def _imbalance_table() -> tuple[int, dict[tuple[str, str], list[float]]]:
+    "03's imbalance table as printed: seeds, and (ratio, row) -> the numbers of the row (means and s.d. of A and B)."
+    out = output_of("03_freezing.ipynb", "def versus_proportional(")
+    n = len(re.search(r"seeds \[([\d, ]+)\]", out)[1].split(","))
+    rows, ratio = {}, None
+    for line in out.splitlines():
+        if m := re.match(r"(\d+:1)?\s+(baseline: [a-zA-Z +-]+?|[^\d\s].*?)\s{2,}(.*)$", line):
+            ratio = m[1] or ratio
+            if ratio: rows[(ratio, m[2].strip())] = floats(m[3].split("[")[0])
+    return n, rows
+
+
+def _check_gazetteer_sentence(ratio: str, part: str):
+    "The gazetteer value the imbalance answer quotes is the table's, and each method's verdict against it follows mean, s.d., seeds."
+    from scipy import stats
+    m = re.search(r"A gazetteer of the same \d+ Task-B sentences scores B (\d\.\d+); against it, (.*)\.$", part.strip())
+    assert m, part
+    n, rows = _imbalance_table()
+    gaz = rows[(f"{ratio}:1", "baseline: gazetteer")]
+    assert len(gaz) == 1 and float(m[1]) == pytest.approx(gaz[0], abs=1e-9), (m[1], gaz)
+    said = {name: k for k, names in re.findall(r"(better|not distinguishable|worse): ((?:\*\*[^*]+\*\*(?:, )?)+)", m[2])
+            for name in re.findall(r"\*\*([^*]+)\*\*", names)}
+    for (r, name), vals in rows.items():
+        if r != f"{ratio}:1" or name.startswith("baseline"): continue
+        mean, sd = vals[4], vals[5]   # steps, Task-B steps, Task A mean ± s.d., Task B mean ± s.d., then the verdict columns
+        half = stats.t.ppf(0.975, n - 1) * sd / n ** 0.5
+        lo, hi = mean - gaz[0] - half, mean - gaz[0] + half
+        if min(abs(lo), abs(hi)) < 3e-3: continue
+        assert said.get(name) == ("better" if lo > 0 else "worse" if hi < 0 else "not distinguishable"), (name, lo, hi, m[2])
 
 
 def test_02_closing_note_matches_the_benchmark_and_the_prose():
@@ -113,10 +145,55 @@ def test_02_closing_note_matches_the_benchmark_and_the_prose():
 def _table_rows(text: str) -> dict[str, tuple[int, float, float]]:
     "03's main table as printed: strategy -> (seeds, Task A mean, Task B mean)."
     rows = {}
-    for line in text.splitlines()[2:]:
+    for line in text.splitlines():
+        if line.startswith("baseline: "): continue
         m = re.match(r"(.+?)\s{2,}(\d+)\s+\d+\s.*?([\d.]+)(?: ± [\d.]+)?\s+([\d.]+)(?: ± [\d.]+)?\s*$", line)
         if m: rows[m[1].strip()] = (int(m[2]), float(m[3]), float(m[4]))
     return rows
+
+
+def _table_spread(text: str) -> dict[str, list[tuple[float, float]]]:
+    "03's main table as printed: strategy -> [(Task A mean, s.d.), (Task B mean, s.d.)] plus seeds; baselines -> their values."
+    rows = {}
+    for line in text.splitlines():
+        if m := re.match(r"(baseline: .+?)\s{2,}([\d.\s]*)$", line):
+            rows[m[1].strip()] = floats(m[2]) if "." in m[2] else []
+        elif m := re.match(r"(.+?)\s{2,}(\d+)\s+\d+\s.*?([\d.]+)(?: ± ([\d.]+))?\s+([\d.]+)(?: ± ([\d.]+))?\s*$", line):
+            rows[m[1].strip()] = [int(m[2]), (float(m[3]), float(m[4] or "nan")), (float(m[5]), float(m[6] or "nan"))]
+    return rows
+
+
+def test_03_strategies_against_the_baselines_follow_their_intervals():
+    "Each multi-seed strategy's verdict against TF-IDF + LR (Task A) and the gazetteer (Task B), re-derived from mean, s.d. and seeds."
+    from scipy import stats
+    text = output_of("03_freezing.ipynb", "same_epochs = int(").split("cached epochs\n", 1)[-1]
+    rows = _table_spread(text)
+    tfidf, gaz = rows["baseline: TF-IDF + logistic regression"], rows["baseline: gazetteer"]
+    assert len(tfidf) == 1 and len(gaz) == 1, (tfidf, gaz)   # one number each: Task A for TF-IDF, Task B for the gazetteer
+    out = output_of("03_freezing.ipynb", "baseline_verdicts = {")
+    checked = 0
+    for task, base, col in (("A", tfidf[0], 1), ("B", gaz[0], 2)):
+        line = next(l for l in out.splitlines() if l.startswith(f"Task {task} against"))
+        assert f"({base:.3f})" in line, (line, base)
+        said = {s: k for k, names in re.findall(r"(better|not distinguishable|worse|one seed, not judged): ((?:\*\*[^*]+\*\*(?:, )?)+)", line)
+                for s in re.findall(r"\*\*([^*]+)\*\*", names)}
+        for name, r in rows.items():
+            if name.startswith(("baseline", "everything")): continue
+            n, (mean, sd) = r[0], r[col]
+            if n == 1: assert said.get(name) == "one seed, not judged", (name, line); continue
+            half = stats.t.ppf(0.975, n - 1) * sd / n ** 0.5
+            lo, hi = mean - base - half, mean - base + half
+            if min(abs(lo), abs(hi)) < 3e-3: continue   # too close to call from 3-decimal rounding
+            assert said.get(name) == ("better" if lo > 0 else "worse" if hi < 0 else "not distinguishable"), (name, lo, hi, line)
+            checked += 1
+        if task == "B":   # answer 2 quotes the same verdicts for three of the strategies
+            answer = output_of("03_freezing.ipynb", "**backbone frozen** trains {frozen")
+            words = {"above": "better", "below": "worse", "not distinguishable from": "not distinguishable",
+                     "one seed: not judged against": "one seed, not judged"}
+            quoted = re.findall(r"\*\*([^*]+)\*\* is (above|below|not distinguishable from|one seed: not judged against) it", answer)
+            assert len(quoted) == 3 and f"({base:.3f})" in answer, answer
+            for name, w in quoted: assert said[name] == words[w], (name, w, said[name])
+    assert checked, "no verdict could be checked"
 
 
 def test_03_which_layers_quotes_the_table_and_ranks_nothing_inside_the_noise():
@@ -143,7 +220,7 @@ def test_03_which_layers_quotes_the_table_and_ranks_nothing_inside_the_noise():
 def test_03_answers_1_and_3_quote_their_tables():
     table = _table_rows(output_of("03_freezing.ipynb", "same_epochs = int(").split("cached epochs\n", 1)[-1])
     out = output_of("03_freezing.ipynb", "**everything frozen (no training)**: {")
-    m = re.search(r"test scores A (\d+\.\d+) / B (\d+\.\d+), against A (\d+\.\d+) / B (\d+\.\d+) after", out)
+    m = re.search(r"validation scores A (\d+\.\d+) / B (\d+\.\d+), against A (\d+\.\d+) / B (\d+\.\d+) after", out)
     assert m, out
     nothing, full = table["everything frozen (no training)"], table["full fine-tuning"]
     assert [float(x) for x in m.groups()] == pytest.approx([nothing[1], nothing[2], full[1], full[2]], abs=1e-9)
@@ -223,3 +300,21 @@ def test_04_schedule_comparison_names_no_winner_inside_the_noise():
     seq = re.search(r"topic macro-F1: sequential ([\d.]+) vs\. ([\d.]+) averaged over the other settings", out)
     others = [v for k, v in topic.items() if k != ("sequential", "static")]
     assert float(seq[1]) == topic[("sequential", "static")] and float(seq[2]) == pytest.approx(sum(others) / len(others), abs=1.5e-3)
+
+
+def test_04a_says_which_models_were_still_improving():
+    "04a's note on whether the models had finished learning names exactly the models whose last-epoch gain is above its tolerance."
+    out = output_of("04a_multi_vs_single.ipynb", "TOL = 0.01")
+    if "no validation curve to read" in out or "until validation stopped improving" in out:
+        pytest.skip("a one-epoch or early-stopped run: no equal-updates note to check")
+    lines = out.splitlines()
+    kinds = lines[0].split()   # multi-task single-task
+    gains = {(k, row.split()[0]): float(v) for row in lines[1:] if re.match(r"\w+\s+[-\d]", row)
+             for k, v in zip(kinds, row.split()[1:])}
+    tol = float(re.search(r"gained more than ([\d.]+) on validation", out)[1])
+    rising = [f"{k} {t}" for (k, t), g in gains.items() if g > tol + 5e-4]   # the table is rounded to 3 decimals
+    unsure = [f"{k} {t}" for (k, t), g in gains.items() if abs(g - tol) <= 5e-4]
+    n = int(re.search(r"(\d+) of \d+ models gained", out)[1])
+    assert len(rising) <= n <= len(rising) + len(unsure), (n, gains)
+    for name in rising: assert name in out.split("models gained", 1)[1], (name, out)
+    assert ("They were still learning" in out) == (n > 0), out

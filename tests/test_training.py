@@ -607,3 +607,25 @@ def test_cli_prints_the_inert_weight_warning_in_one_line(backbone, tmp_path, cap
     assert main(["train", cfg, "--output-dir", str(tmp_path / "run"), "--no-progress"]) == 0
     err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
     assert len(err) == 1 and err[0].startswith("mtst: warning: static loss weights {'topic': 1.0, 'ner': 5.0}"), err
+
+
+# ---------------------------------------------------------------- multi-task vs single-task (mtst.compare)
+def test_train_and_score_reports_the_curve_it_trained(backbone):
+    "Epochs run, the one kept and each task's last validation gain come from the run's own history."
+    from mtst.compare import multi_vs_single, train_and_score
+    tasks = ddp_worker.tiny_tasks()
+    train, val = ddp_worker.synthetic(24, 0), ddp_worker.synthetic(12, 1)
+    from mtst.encoder import SentenceEncoder
+    from mtst.multitask import MultiTaskModel
+    def make(ts): return MultiTaskModel(SentenceEncoder(backbone, max_length=32), ts)
+    fixed = TrainConfig(epochs=3, batch_size=8, lr=1e-3, progress=False, eval_before=False, load_best_at_end=False)
+    r = train_and_score(make, tasks, train, val, fixed)
+    assert (r["_evaluations"], r["_best"]) == (3, 3)   # no early stopping, the last weights scored
+    for t in tasks: assert math.isfinite(r[t.name]["last gain"])
+    stop = TrainConfig(epochs=6, batch_size=8, lr=1e-3, progress=False, eval_before=False, early_stopping_patience=1)
+    r = train_and_score(make, tasks, train, val, stop)
+    assert 1 <= r["_best"] <= r["_evaluations"] <= 6 and (r["_evaluations"] == 6 or r["_evaluations"] == r["_best"] + 1)
+    one = TrainConfig(epochs=1, batch_size=8, lr=1e-3, progress=False, eval_before=False)
+    row = multi_vs_single(make, tasks, train, val, one, seeds=[0])[0]
+    assert all(math.isnan(row[f"{k} gain/{t.name}"]) for k in ("multi", "single") for t in tasks)   # one epoch: no curve
+    assert row["multi evaluations"] == 1 and all(row[f"single evaluations/{t.name}"] == 1 for t in tasks)

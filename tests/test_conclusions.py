@@ -101,7 +101,7 @@ def _imbalance_table() -> tuple[int, dict[tuple[str, str], list[float]]]:
     for line in out.splitlines():
         if m := re.match(r"(\d+:1)?\s+(baseline: [a-zA-Z +-]+?|[^\d\s].*?)\s{2,}(.*)$", line):
             ratio = m[1] or ratio
-            if ratio: rows[(ratio, m[2].strip())] = floats(m[3].split("[")[0])
+            if ratio: rows[(ratio, m[2].strip())] = [float(x) for x in re.findall(r"[-+]?\d+(?:\.\d+)?", m[3].split("[")[0])]
     return n, rows
 
 

@@ -70,10 +70,26 @@ def test_03_same_compute_epochs_and_gaps_match_the_table():
     assert f"({said[1]} cached epochs" in answer, answer
 
 
+def _verdict(mean: float, sd: float, n: int, base: float) -> str | None:
+    "The verdict of n seeds (mean ± sd, as printed) against one number `base` (95% t-interval); None within the rounding."
+    from scipy import stats
+    half = stats.t.ppf(0.975, n - 1) * sd / n ** 0.5
+    lo, hi = mean - base - half, mean - base + half
+    if min(abs(lo), abs(hi)) < 3e-3: return None   # too close to call from 3-decimal rounding
+    return "better" if lo > 0 else "worse" if hi < 0 else "not distinguishable"
+
+
+def _named(text: str) -> dict[str, str]:
+    "'better: **a**, **b**; not distinguishable: **c**' -> {name: verdict}."
+    return {name: k for k, names in re.findall(r"(better|not distinguishable|worse|one seed, not judged): ((?:\*\*[^*]+\*\*(?:, )?)+)", text)
+            for name in re.findall(r"\*\*([^*]+)\*\*", names)}
+
+
 def test_03_imbalance_verdicts_follow_their_intervals():
     "Each method's verdict against proportional matches its interval, and the closing sentence names exactly the 'better' ones."
     out = output_of("03_freezing.ipynb", "def imbalance_answer(r)")
     if "there is no interval" in out: pytest.skip("a one-seed run states no verdicts")
+    table = _imbalance_table()
     pat = re.compile(r"\*\*([^*]+)\*\*: \d+ of \d+ Task-B steps; Task B ([-+][\d.]+) \(95% interval \[([-+][\d.]+), ([-+][\d.]+)\]: "
                      r"(better|worse|not distinguishable)\)")
     for part in out.split("\n\n"):
@@ -90,7 +106,7 @@ def test_03_imbalance_verdicts_follow_their_intervals():
             else: assert lo <= 0 <= hi, (name, lo, hi)
         if better: assert f"Better than proportional for Task B at {ratio[1]}:1: {', '.join(better)}." in part, part
         else: assert f"At {ratio[1]}:1 no method is distinguishable from proportional" in part, part
-        _check_gazetteer_sentence(ratio[1], part)
+        _check_gazetteer_sentence(ratio[1], part, *table)
 
 
 def _imbalance_table() -> tuple[int, dict[tuple[str, str], list[float]]]:
@@ -105,23 +121,17 @@ def _imbalance_table() -> tuple[int, dict[tuple[str, str], list[float]]]:
     return n, rows
 
 
-def _check_gazetteer_sentence(ratio: str, part: str):
+def _check_gazetteer_sentence(ratio: str, part: str, n: int, rows: dict):
     "The gazetteer value the imbalance answer quotes is the table's, and each method's verdict against it follows mean, s.d., seeds."
-    from scipy import stats
     m = re.search(r"A gazetteer of the same \d+ Task-B sentences scores B (\d\.\d+); against it, (.*)\.$", part.strip())
     assert m, part
-    n, rows = _imbalance_table()
     gaz = rows[(f"{ratio}:1", "baseline: gazetteer")]
     assert len(gaz) == 1 and float(m[1]) == pytest.approx(gaz[0], abs=1e-9), (m[1], gaz)
-    said = {name: k for k, names in re.findall(r"(better|not distinguishable|worse): ((?:\*\*[^*]+\*\*(?:, )?)+)", m[2])
-            for name in re.findall(r"\*\*([^*]+)\*\*", names)}
+    said = _named(m[2])
     for (r, name), vals in rows.items():
         if r != f"{ratio}:1" or name.startswith("baseline"): continue
-        mean, sd = vals[4], vals[5]   # steps, Task-B steps, Task A mean ± s.d., Task B mean ± s.d., then the verdict columns
-        half = stats.t.ppf(0.975, n - 1) * sd / n ** 0.5
-        lo, hi = mean - gaz[0] - half, mean - gaz[0] + half
-        if min(abs(lo), abs(hi)) < 3e-3: continue
-        assert said.get(name) == ("better" if lo > 0 else "worse" if hi < 0 else "not distinguishable"), (name, lo, hi, m[2])
+        # steps, Task-B steps, Task A mean ± s.d., Task B mean ± s.d., then the verdict columns
+        if (v := _verdict(vals[4], vals[5], n, gaz[0])) is not None: assert said.get(name) == v, (name, vals, m[2])
 
 
 def test_02_closing_note_matches_the_benchmark_and_the_prose():
@@ -143,19 +153,14 @@ def test_02_closing_note_matches_the_benchmark_and_the_prose():
 
 
 def _table_rows(text: str) -> dict[str, tuple[int, float, float]]:
-    "03's main table as printed: strategy -> (seeds, Task A mean, Task B mean)."
-    rows = {}
-    for line in text.splitlines():
-        if line.startswith("baseline: "): continue
-        m = re.match(r"(.+?)\s{2,}(\d+)\s+\d+\s.*?([\d.]+)(?: ± [\d.]+)?\s+([\d.]+)(?: ± [\d.]+)?\s*$", line)
-        if m: rows[m[1].strip()] = (int(m[2]), float(m[3]), float(m[4]))
-    return rows
+    "03's main table as printed: strategy -> (seeds, Task A mean, Task B mean); the baselines left out."
+    return {k: (r[0], r[1][0], r[2][0]) for k, r in _table_spread(text).items() if not k.startswith("baseline: ")}
 
 
 def _table_spread(text: str) -> dict[str, list[tuple[float, float]]]:
     "03's main table as printed: strategy -> [(Task A mean, s.d.), (Task B mean, s.d.)] plus seeds; baselines -> their values."
     rows = {}
-    for line in text.splitlines():
+    for line in text.splitlines():   # the header lines match nothing below
         if m := re.match(r"(baseline: .+?)\s{2,}([\d.\s]*)$", line):
             rows[m[1].strip()] = floats(m[2]) if "." in m[2] else []
         elif m := re.match(r"(.+?)\s{2,}(\d+)\s+\d+\s.*?([\d.]+)(?: ± ([\d.]+))?\s+([\d.]+)(?: ± ([\d.]+))?\s*$", line):
@@ -165,7 +170,6 @@ def _table_spread(text: str) -> dict[str, list[tuple[float, float]]]:
 
 def test_03_strategies_against_the_baselines_follow_their_intervals():
     "Each multi-seed strategy's verdict against TF-IDF + LR (Task A) and the gazetteer (Task B), re-derived from mean, s.d. and seeds."
-    from scipy import stats
     text = output_of("03_freezing.ipynb", "same_epochs = int(").split("cached epochs\n", 1)[-1]
     rows = _table_spread(text)
     tfidf, gaz = rows["baseline: TF-IDF + logistic regression"], rows["baseline: gazetteer"]
@@ -175,16 +179,13 @@ def test_03_strategies_against_the_baselines_follow_their_intervals():
     for task, base, col in (("A", tfidf[0], 1), ("B", gaz[0], 2)):
         line = next(l for l in out.splitlines() if l.startswith(f"Task {task} against"))
         assert f"({base:.3f})" in line, (line, base)
-        said = {s: k for k, names in re.findall(r"(better|not distinguishable|worse|one seed, not judged): ((?:\*\*[^*]+\*\*(?:, )?)+)", line)
-                for s in re.findall(r"\*\*([^*]+)\*\*", names)}
+        said = _named(line)
         for name, r in rows.items():
             if name.startswith(("baseline", "everything")): continue
             n, (mean, sd) = r[0], r[col]
             if n == 1: assert said.get(name) == "one seed, not judged", (name, line); continue
-            half = stats.t.ppf(0.975, n - 1) * sd / n ** 0.5
-            lo, hi = mean - base - half, mean - base + half
-            if min(abs(lo), abs(hi)) < 3e-3: continue   # too close to call from 3-decimal rounding
-            assert said.get(name) == ("better" if lo > 0 else "worse" if hi < 0 else "not distinguishable"), (name, lo, hi, line)
+            if (v := _verdict(mean, sd, n, base)) is None: continue
+            assert said.get(name) == v, (name, mean, sd, line)
             checked += 1
         if task == "B":   # answer 2 quotes the same verdicts for three of the strategies
             answer = output_of("03_freezing.ipynb", "**backbone frozen** trains {frozen")

@@ -238,6 +238,30 @@ def test_03_answers_1_and_3_quote_their_tables():
     assert g[6:] == pytest.approx([b[5], b[6]], abs=1e-9)
 
 
+def _transfer_means() -> dict[str, list[float]]:
+    "03's transfer table as printed: start -> [train time, Task A, Task B] means (the ± s.d. left out)."
+    return {line[:38].strip(): floats(re.sub(r"± [\d.]+", "", line[38:])) for line in
+            output_of("03_freezing.ipynb", "transfer_runs = []").splitlines()[2:] if line.strip()}
+
+
+def test_03_transfer_and_crossover_verdicts_follow_their_intervals():
+    "Every 'difference [interval] verdict' in answer 4 is consistent, and what pre-training bought is the transfer table's gap."
+    out = output_of("03_freezing.ipynb", "def which_layers")
+    found = re.findall(r"([-+]\d\.\d+) \[([-+]\d\.\d+), ([-+]\d\.\d+)\],? \(?(better|worse|not distinguishable)", out)
+    if "one seed: not compared" in out: pytest.skip("a one-seed run compares nothing here")
+    assert len(found) >= 4 + 2, out   # 2 tasks x 2 starts for pre-training, and at least one data size per task
+    for d, lo, hi, verdict in found:
+        d, lo, hi = float(d), float(lo), float(hi)
+        assert lo <= d <= hi and verdict == ("better" if lo > 0 else "worse" if hi < 0 else "not distinguishable"), (d, lo, hi, verdict)
+    t = _transfer_means()
+    gains = [float(g) for g, *_ in found[:4]]   # full fine-tuning A, B; frozen A, B
+    expect = [t["pre-trained, full fine-tuning"][1] - t["random init, full fine-tuning"][1],
+              t["pre-trained, full fine-tuning"][2] - t["random init, full fine-tuning"][2],
+              t["pre-trained, backbone frozen + cache"][1] - t["random init, backbone frozen + cache"][1],
+              t["pre-trained, backbone frozen + cache"][2] - t["random init, backbone frozen + cache"][2]]
+    assert gains == pytest.approx(expect, abs=2e-3), (gains, expect)
+
+
 def test_03_answers_2_and_4_quote_their_tables():
     table = _table_rows(output_of("03_freezing.ipynb", "same_epochs = int(").split("cached epochs\n", 1)[-1])
     full, frozen, same = (table[k] for k in ("full fine-tuning", "backbone frozen", "backbone frozen + cache, same compute"))
@@ -252,8 +276,7 @@ def test_03_answers_2_and_4_quote_their_tables():
     assert [float(x) for x in m1.groups()] == pytest.approx(pts(frozen, full), abs=tol)
     assert [float(x) for x in m2.groups()[:2]] == pytest.approx(pts(same, full), abs=tol)
     assert [float(x) for x in m2.groups()[2:]] == pytest.approx(pts(same, frozen), abs=tol)
-    transfer = {line[:38].strip(): floats(line[38:]) for line in
-                output_of("03_freezing.ipynb", "transfer_runs = []").splitlines()[2:] if line.strip()}
+    transfer = _transfer_means()
     out = output_of("03_freezing.ipynb", "def which_layers")
     m = re.search(r"random weights reach A (\d\.\d+) / B (\d\.\d+) fully fine-tuned and A (\d\.\d+) / B (\d\.\d+) frozen, "
                   r"against A (\d\.\d+) / B (\d\.\d+) pre-trained", out)

@@ -46,10 +46,10 @@ def classification_report(y_true, y_pred, names: Sequence[str] | None = None):
     return pd.DataFrame({"precision": p, "recall": r, "f1": f, "support": s.astype(int)}, index=idx)
 
 def entity_scores(true_tags: list[list[str]], pred_tags: list[list[str]]) -> dict[str, float]:
-    "Entity-level precision/recall/F1 with seqeval, `mode='strict', scheme=IOB2`."
-    from seqeval.metrics import f1_score, precision_score, recall_score
+    """Entity-level precision/recall/F1 with seqeval, `mode='strict', scheme=IOB2`: the function its `f1_score(mode='strict')`
+    calls, once (`precision_score`, `recall_score` and `f1_score` would each extract every entity again)."""
+    from seqeval.metrics.v1 import precision_recall_fscore_support
     from seqeval.scheme import IOB2
-    kw = dict(mode="strict", scheme=IOB2, zero_division=0)
-    return {"precision": float(precision_score(true_tags, pred_tags, **kw)),
-            "recall": float(recall_score(true_tags, pred_tags, **kw)),
-            "f1": float(f1_score(true_tags, pred_tags, **kw))}
+    p, r, f, _ = precision_recall_fscore_support(true_tags, pred_tags, average="micro", scheme=IOB2, zero_division=0,
+                                                 warn_for=())
+    return {"precision": float(p), "recall": float(r), "f1": float(f)}

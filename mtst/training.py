@@ -30,12 +30,13 @@ from .data import length_grouped_batches
 from .freezing import no_decay
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAMES', 'STATE_FILE', 'EXTRA_FILE',
-           'RESUME_MAY_CHANGE', 'annealed_alpha', 'task_probabilities', 'TaskScheduler', 'LossBalancer', 'evaluate',
-           'CheckpointError', 'TrainState', 'CheckpointManager', 'NonFiniteLossError', 'TrainConfig', 'dist_info',
-           'set_seed', 'check_labels', 'check_metric', 'ResumeError', 'resume_differences', 'static_weights',
-           'inert_loss_weights', 'TrainerCallback', 'fire', 'BestModelCallback', 'EarlyStoppingCallback',
-           'ProgressCallback', 'MultiTaskTrainer', 'replace_dir', 'load_best', 'shutdown_distributed', 'plot_history']
+__all__ = ['SCHEDULES', 'BALANCINGS', 'GRADIENT_BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAMES', 'STATE_FILE',
+           'EXTRA_FILE', 'RESUME_MAY_CHANGE', 'annealed_alpha', 'task_probabilities', 'TaskScheduler', 'LossBalancer',
+           'make_balancer', 'evaluate', 'CheckpointError', 'TrainState', 'CheckpointManager', 'NonFiniteLossError',
+           'TrainConfig', 'dist_info', 'set_seed', 'check_labels', 'check_metric', 'ResumeError', 'resume_differences',
+           'static_weights', 'inert_loss_weights', 'TrainerCallback', 'fire', 'BestModelCallback',
+           'EarlyStoppingCallback', 'ProgressCallback', 'MultiTaskTrainer', 'replace_dir', 'load_best',
+           'shutdown_distributed', 'plot_history']
 
 # %% ../nbs/04_training.ipynb #f6fe41bf
 SCHEDULES = ("sequential", "round_robin", "proportional", "temperature", "annealed", "joint")
@@ -142,7 +143,8 @@ def load_state_dict(self: TaskScheduler, state: dict) -> None:
     if diff: raise ValueError(f"cannot resume: the task schedule differs from the checkpoint's: {diff}")
 
 # %% ../nbs/04_training.ipynb #ae5f63b3
-BALANCINGS = ("static", "uncertainty", "dwa")
+BALANCINGS = ("static", "uncertainty", "dwa", "pcgrad", "famo")
+GRADIENT_BALANCINGS = ("pcgrad", "famo")   # lesson 04b (mtst.gradients): they need every task in each step (schedule="joint")
 
 class LossBalancer(nn.Module):
     "Combine per-task losses into one: `static` weights, `uncertainty` (Kendall 2018) or `dwa` (Liu 2019)."
@@ -150,6 +152,8 @@ class LossBalancer(nn.Module):
                  dwa_temperature: float = 2.0):
         super().__init__()
         if method not in BALANCINGS: raise ValueError(f"unknown loss balancing {method!r}; choose one of {BALANCINGS}")
+        if method in GRADIENT_BALANCINGS and type(self) is LossBalancer:
+            raise ValueError(f"loss balancing {method!r} acts on gradients: build it with make_balancer (mtst.gradients)")
         self.tasks, self.method, self.dwa_temperature = list(tasks), method, dwa_temperature
         weights = weights or {}
         unknown = set(weights) - set(self.tasks)
@@ -167,10 +171,13 @@ class LossBalancer(nn.Module):
         if self.method == "dwa": return {t: self.static[t] * self.dwa_weights[t] for t in self.tasks}
         return dict(self.static)
 
-    def forward(self, losses: dict[str, torch.Tensor], values: dict[str, float] | None = None) -> torch.Tensor:
-        "The weighted total loss; `values`: the losses already read as floats (saves a device-to-host copy each)."
+    def _record(self, losses: dict[str, torch.Tensor], values: dict[str, float] | None = None) -> None:
         for t, l in losses.items():  # running means for DWA and for the history
             self._sums[t] += values[t] if values is not None else float(l.detach()); self._counts[t] += 1
+
+    def forward(self, losses: dict[str, torch.Tensor], values: dict[str, float] | None = None) -> torch.Tensor:
+        "The weighted total loss; `values`: the losses already read as floats (saves a device-to-host copy each)."
+        self._record(losses, values)
         if self.method == "uncertainty":
             return sum(torch.exp(-self.log_vars[t]) * l + 0.5 * self.log_vars[t] for t, l in losses.items())
         w = self.weights()
@@ -189,6 +196,13 @@ class LossBalancer(nn.Module):
             self.dwa_weights = {t: len(self.tasks) * e[t] / z for t in self.tasks}
         return means
 
+    # the trainer's two hooks; methods that act on gradients (mtst.gradients) override them
+    reduces_itself = False   # True: the method all-reduces its gradients itself (DDP must not, `no_sync`)
+    def backward(self, trainer, losses: dict[str, torch.Tensor], values: dict[str, float], sync: bool = True) -> None:
+        "Gradients of one (micro-)batch: backward of the weighted total (scaled for fp16, divided for accumulation)."
+        trainer.scaler.scale(self(losses, values) / trainer.config.grad_accum).backward()
+    def after_step(self, trainer, group) -> None: "Called after each optimizer step with its micro-batches."
+
     def extra_state(self) -> dict:
         return {"dwa_weights": self.dwa_weights, "epoch_losses": self.epoch_losses,
                 "sums": dict(self._sums), "counts": dict(self._counts)}
@@ -196,6 +210,15 @@ class LossBalancer(nn.Module):
     def load_extra_state(self, s: dict) -> None:
         self.dwa_weights, self.epoch_losses = dict(s["dwa_weights"]), list(s["epoch_losses"])
         self._sums, self._counts = defaultdict(float, s["sums"]), defaultdict(int, s["counts"])
+
+def make_balancer(tasks: Sequence[str], method: str = "static", weights: dict[str, float] | None = None,
+                  dwa_temperature: float = 2.0) -> LossBalancer:
+    "The balancer of `method`: a `LossBalancer`, or for `pcgrad` and `famo` the classes of `mtst.gradients` (lesson 04b)."
+    if method in GRADIENT_BALANCINGS:
+        from mtst import gradients
+        return {"pcgrad": gradients.PCGrad, "famo": gradients.FAMO}[method](tasks, weights)
+    return LossBalancer(tasks, method, weights, dwa_temperature)
+
 
 # %% ../nbs/04_training.ipynb #94e538cb
 from .metrics import accuracy, classification_report, entity_scores, macro_f1   # defined and checked in 00d_metrics
@@ -393,6 +416,9 @@ def _check_config(c) -> None:
     "Raise ValueError naming the first bad `TrainConfig` setting and its value (as `training.<name>`, the YAML key)."
     if c.schedule not in SCHEDULES: raise ValueError(f"training.schedule: unknown {c.schedule!r}; choose one of {SCHEDULES}")
     if c.balancing not in BALANCINGS: raise ValueError(f"training.balancing: unknown {c.balancing!r}; choose one of {BALANCINGS}")
+    if c.balancing in GRADIENT_BALANCINGS and c.schedule != "joint":
+        raise ValueError(f"training.balancing={c.balancing!r} combines the gradients of every task in each step: it needs "
+                         f"schedule='joint', but schedule={c.schedule!r} gives each step one task")
     if c.weights_act_on not in ("loss", "lr"):
         raise ValueError(f"training.weights_act_on: unknown {c.weights_act_on!r}; choose 'loss' or 'lr'")
     if c.weights_act_on == "lr" and (c.schedule == "joint" or c.balancing != "static"):
@@ -661,7 +687,7 @@ class MultiTaskTrainer:
         self.static_weights = weights = static_weights(self.tasks.values(), cfg)
         # weights_act_on="lr": the losses stay unweighted, each step's learning rate is scaled by its task's weight
         self.lr_weights = weights if cfg.weights_act_on == "lr" else None
-        self.balancer = LossBalancer(list(self.tasks), cfg.balancing, None if self.lr_weights else weights, cfg.dwa_temperature)
+        self.balancer = make_balancer(list(self.tasks), cfg.balancing, None if self.lr_weights else weights, cfg.dwa_temperature)
         self.state = TrainState()
         self.grad_norm: torch.Tensor | None = None   # the last step's gradient norm before clipping (for callbacks)
         self.last_losses: dict[str, float] = {}      # the last step's loss per task
@@ -769,8 +795,9 @@ def _trainable(self: MultiTaskTrainer) -> list[str]: return [n for n, p in self.
 def _wrap(self: MultiTaskTrainer):
     """The model the steps run: `Accelerator.prepare_model` (DDP over the parameters that train now, in a distributed
     run; DDP fixes that set when it wraps). Called again when a callback freezes or unfreezes parameters."""
+    rewrap = getattr(self, "train_model", None) is not None
     self.train_model, self._wrapped = None, self._trainable()
-    self.accelerator.free_memory()   # drop the old wrapper (and its gradient hooks) before the new one
+    if rewrap: self.accelerator.free_memory()   # drop the old wrapper (and its gradient hooks) first; its gc.collect costs ~0.3 s
     self.train_model = self.accelerator.prepare_model(self.model)
 
 # %% ../nbs/04_training.ipynb #1875f519
@@ -897,25 +924,33 @@ def _resume(self: MultiTaskTrainer, ck: Path, saved: tuple) -> None:
 
 # %% ../nbs/04_training.ipynb #19fe5636
 @patch
-def _step_batch(self: MultiTaskTrainer, task: str | None, idx: list[int], sync: bool = True) -> dict[str, float]:
-    """Forward and backward of one (micro-)batch of `task` (None: every task, `joint`); returns the task losses.
-    `sync=False` (a micro-batch before the last of a step): DDP keeps the gradients local (`no_sync`)."""
-    if self.dist: idx = idx[self.rank::self.world] or idx[:1]
+def _forward_losses(self: MultiTaskTrainer, task: str | None, idx: list[int], model: nn.Module | None = None) -> dict[str, torch.Tensor]:
+    """The fp32 loss of each task labelled in the batch `idx` of `task` (None: every task), under the run's autocast;
+    `model`: another module than the one training steps run (e.g. the unwrapped model, for a measurement)."""
     batch = self.collator([self.train_features[i] for i in idx])
     labels = batch["labels"] if task is None else {task: batch["labels"][task]}
-    names, dev = list(labels), self.device
-    with contextlib.nullcontext() if sync else self.accelerator.no_sync(self.train_model):
-        with torch.autocast(dev.type, dtype=self.autocast_dtype or torch.bfloat16, enabled=self.autocast_dtype is not None):
-            out = self.train_model(input_ids=batch["input_ids"].to(dev), attention_mask=batch["attention_mask"].to(dev),
-                                   labels={k: v.to(dev) for k, v in labels.items()}, tasks=names)
-        losses = {k: v.float() for k, v in out.losses.items()}
+    dev = self.device
+    with torch.autocast(dev.type, dtype=self.autocast_dtype or torch.bfloat16, enabled=self.autocast_dtype is not None):
+        out = (model or self.train_model)(input_ids=batch["input_ids"].to(dev), attention_mask=batch["attention_mask"].to(dev),
+                                          labels={k: v.to(dev) for k, v in labels.items()}, tasks=list(labels))
+    return {k: v.float() for k, v in out.losses.items()}
+
+@patch
+def _step_batch(self: MultiTaskTrainer, task: str | None, idx: list[int], sync: bool = True) -> dict[str, float]:
+    """Forward and backward of one (micro-)batch of `task` (None: every task, `joint`); returns the task losses.
+    `sync=False` (a micro-batch before the last of a step): DDP keeps the gradients local (`no_sync`); so does a
+    balancer that all-reduces its gradients itself (`reduces_itself`)."""
+    if self.dist: idx = idx[self.rank::self.world] or idx[:1]
+    own = sync and not self.balancer.reduces_itself
+    with contextlib.nullcontext() if own else self.accelerator.no_sync(self.train_model):
+        losses = self._forward_losses(task, idx)
         values = {k: v.detach().item() for k, v in losses.items()}   # one device-to-host copy per task loss
         for k, x in values.items():
             if not math.isfinite(x):
                 raise NonFiniteLossError(f"step {self.state.global_step + 1}: the loss of task {k!r} is {x} "
                                          f"(epoch {self._epoch + 1}, batch {self._position + 1} of {self._plan_len}). "
                                          f"Lower the learning rate or check the inputs; {self._checkpoint_note()}")
-        self.scaler.scale(self.balancer(losses, values) / self.config.grad_accum).backward()
+        self.balancer.backward(self, losses, values, sync)   # LossBalancer: backward of the weighted total
     self.state.samples_seen += len(idx) * self.world
     return values
 
@@ -974,6 +1009,7 @@ def training_step(self: MultiTaskTrainer, group: list[tuple[int, str | None, lis
         self._position = pos
         for k, v in self._step_batch(task, idx, sync=j == len(group) - 1).items(): acc[k].append(v)
     self._optimizer_step(list(acc), self._lr_scale(acc))
+    self.balancer.after_step(self, group)   # e.g. FAMO's update of its task weights
     return {k: float(np.mean(v)) for k, v in acc.items()}   # the mean over the accumulated micro-batches
 
 # %% ../nbs/04_training.ipynb #8fccb0d4

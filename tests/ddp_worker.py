@@ -160,6 +160,7 @@ def main():
         rank = int(os.environ.get("RANK", 0))
         h = hashlib.sha256()
         for k, v in sorted(trainer.model.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().numpy().tobytes())
+        for k, v in sorted(trainer.balancer.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().numpy().tobytes())
         with open(f"{a.weights_out}.rank{rank}.json", "w") as f:
             json.dump({"digest": h.hexdigest(), "steps": trainer.global_step, "steps_run": counter.n,
                        "world": int(os.environ.get("WORLD_SIZE", 1)), "writes": sorted(set(writes)),

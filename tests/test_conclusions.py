@@ -304,11 +304,12 @@ def test_04_schedule_comparison_names_no_winner_inside_the_noise():
             if not line.startswith(" "): sched, parts = parts[0], parts[1:]
             out.append(((sched, parts[0]), floats(" ".join(parts[1:]))))
         return out
-    first, second = rows(blocks[0]), rows(blocks[1])
-    assert [k for k, _ in first] == [k for k, _ in second], (first, second)
-    topic = {k: v[2] for k, v in first}            # steps, seconds, topic, sentiment
-    mean = {k: v[1] for k, v in second}            # ner, mean, mean_sd
-    sd = {k: v[2] for k, v in second}
+    parsed = [rows(b) for b in blocks]   # pandas wraps a wide table into blocks of columns
+    assert all([k for k, _ in p] == [k for k, _ in parsed[0]] for p in parsed), parsed
+    values = {k: [x for p in parsed for x in dict(p)[k]] for k, _ in parsed[0]}   # steps, seconds, topic, sentiment, ner, mean, mean_sd
+    topic = {k: v[2] for k, v in values.items()}
+    mean = {k: v[5] for k, v in values.items()}
+    sd = {k: v[6] for k, v in values.items()}
     out = output_of("04_training.ipynb", "top = compare_table[\"mean\"].idxmax()")
     top = max(mean, key=mean.get)
     m = re.search(r"highest mean (\w+) \+ (\w+) \(([\d.]+)\), but (\d+) of the (\d+) other settings are not distinguishable "

@@ -10,7 +10,9 @@ sentiment, NER) on the first `--n` shipped training sentences, `schedule="joint"
 * `uncertainty`, `dwa`   loss-level weights (lesson 04): the same single backward;
 * `pcgrad`       one backward pass per task over the shared parameters, then the projection (lesson 04b);
 * `famo`         one backward pass, plus one forward pass without gradients after each step (lesson 04b);
-* `static+diag`  static with `GradientConflicts(every=--every)` (if `--every` > 0): what the diagnostics cost.
+* `static+diag`  static with `GradientConflicts(every=--every)` (if `--every` > 0): what the diagnostics cost (the
+                 table's ratio is for this short run; the line below it gives the cost of one measurement and its share
+                 of a long run's time at that interval).
 
 Each run is a fresh subprocess (its own peak resident memory, or peak CUDA memory with `--device cuda`); the variants
 alternate in order and reverse order, `--repeats` times, and medians are reported. Time per step = wall time of
@@ -100,6 +102,13 @@ def main(argv=None) -> int:
     for v, m in med.items():
         print(f"{v:<13} {m['ms_per_step']:>8.0f} {m['ms_per_step'] / base['ms_per_step']:>8.2f}x {m['peak_mb']:>8.0f} "
               f"{m['peak_mb'] / base['peak_mb']:>8.2f}x")
+    if "static+diag" in med:   # the diagnostics cost per measurement, and what that is per step at this interval
+        steps = first["steps"]
+        measured = 1 + steps // a.every   # before the first step, then every `every` steps
+        extra = (med["static+diag"]["ms_per_step"] - base["ms_per_step"]) * steps / measured
+        print(f"GradientConflicts: {measured} measurements in {steps} steps; one costs {extra:.0f} ms = "
+              f"{extra / base['ms_per_step']:.1f} static steps, so every={a.every} adds {extra / base['ms_per_step'] / a.every:.0%} "
+              f"to a long run's time")
     if a.json:
         with open(a.json, "w") as f: json.dump({"rows": rows, "median": med}, f, indent=1)
     return 0

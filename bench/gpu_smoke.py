@@ -11,7 +11,9 @@ On one CUDA GPU (skipped parts say so):
 2. exact resume on the GPU: a run stopped at half the steps and resumed ends with the same history as an
    uninterrupted one (within 1e-4: cuBLAS may reorder sums);
 3. the trained model saves, loads on the CPU and predicts there;
-4. with 2 or more GPUs: `torchrun --nproc_per_node 2 -m mtst.cli train configs/example.yaml` (NCCL) exits 0.
+4. PCGrad and FAMO (lesson 04b) train on the device under fp16 (bf16 on the CPU): finite losses that fall, FAMO's
+   weights move, and their step time relative to the static run of part 1;
+5. with 2 or more GPUs: `torchrun --nproc_per_node 2 -m mtst.cli train configs/example.yaml` (NCCL) exits 0.
 
 Exit status 0 when every check passes, 1 otherwise, 2 without a GPU. `--allow-cpu` runs the same checks on the
 CPU (bf16 autocast, no fp16): that is how this script is tested on machines without a GPU.
@@ -47,7 +49,8 @@ class StopAt:
         if step == self.n: raise Interrupted(step)
 
 
-def train(model_name: str, steps: int, precision: str, out: Path, resume: bool = False, stop_at: int | None = None):
+def train(model_name: str, steps: int, precision: str, out: Path, resume: bool = False, stop_at: int | None = None,
+          balancing: str = "static"):
     from mtst.data import load_shipped, shipped_tasks
     from mtst.encoder import SentenceEncoder
     from mtst.multitask import MultiTaskModel
@@ -56,7 +59,7 @@ def train(model_name: str, steps: int, precision: str, out: Path, resume: bool =
     tasks = shipped_tasks()
     model = MultiTaskModel(SentenceEncoder(model_name, normalize=False), tasks)
     cfg = TrainConfig(epochs=100, max_steps=steps, batch_size=16, lr=5e-5, head_lr=5e-3, max_length=64,
-                      schedule="joint", precision=precision, eval_before=False, eval_every=steps, save_every=max(1, steps // 2),
+                      schedule="joint", balancing=balancing, precision=precision, eval_before=False, eval_every=steps, save_every=max(1, steps // 2),
                       output_dir=str(out), progress=False, seed=0, callbacks=[StopAt(stop_at)] if stop_at else [])
     tr = MultiTaskTrainer(model, load_shipped("train"), load_shipped("validation")[:64], cfg)
     t0 = time.perf_counter()
@@ -129,6 +132,15 @@ def main(argv=None) -> int:
         check(tr.device.type == dev and next(tr.model.parameters()).device.type == dev, f"{precision}: model on {dev}")
         check(len(ls) == a.steps and all(math.isfinite(x) for x in ls), f"{precision}: {a.steps} finite losses")
         check(last < first, f"{precision}: the training loss falls ({first:.3f} -> {last:.3f})")
+    # the gradient-level balancings on the device (PCGrad: its own backward per task through the fp16 scaler)
+    prec = "fp16" if cuda else "bf16"
+    for balancing in ("pcgrad", "famo"):
+        tr, secs = train(a.model, a.steps, prec, work / balancing, balancing=balancing)
+        ls = losses(tr)
+        first, last = sum(ls[:5]) / 5, sum(ls[-5:]) / 5
+        print(f"  {balancing} ({prec}): {a.steps / secs:.2f} steps/s; train loss {first:.3f} -> {last:.3f}; weights {tr.balancer.weights()}")
+        check(len(ls) == a.steps and all(math.isfinite(x) for x in ls) and last < first, f"{balancing}: {a.steps} finite losses that fall")
+        if balancing == "famo": check(any(abs(w - 1) > 1e-4 for w in tr.balancer.weights().values()), "famo: the task weights moved")
     # exact resume on the device
     full, _ = train(a.model, a.steps, "fp32", work / "full")
     half = a.steps // 2   # save_every: the last checkpoint before the interruption is at step `half`

@@ -20,6 +20,25 @@ import torch
 torch.set_num_threads(1)  # same arithmetic in every process, whatever else runs on the machine
 
 
+def subprocess_env(hashseed: str = "0") -> dict:
+    "Environment of a worker subprocess: the repository importable; `hashseed` (runs that must agree get different ones)."
+    from pathlib import Path
+    root = str(Path(__file__).resolve().parents[1])
+    return {**os.environ, "PYTHONHASHSEED": hashseed, "PYTHONPATH": os.pathsep.join([root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]),
+            "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def launch_two(args: list, timeout: int = 240):
+    "Run this worker in 2 CPU processes through `accelerate launch` (gloo); returns the CompletedProcess."
+    import shutil
+    import subprocess
+    from pathlib import Path
+    launch = shutil.which("accelerate") or str(Path(sys.executable).with_name("accelerate"))
+    return subprocess.run([launch, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
+                           "--dynamo_backend", "no", __file__] + [str(a) for a in args],
+                          env=subprocess_env(), capture_output=True, text=True, timeout=timeout)
+
+
 def tiny_backbone(folder) -> str:
     "A randomly initialised 2-layer BERT (hidden 32) with the default model's tokenizer, saved to `folder`."
     from pathlib import Path

@@ -343,3 +343,62 @@ def test_04a_says_which_models_were_still_improving():
     assert len(rising) <= n <= len(rising) + len(unsure), (n, gains)
     for name in rising: assert name in out.split("models gained", 1)[1], (name, out)
     assert ("They were still learning" in out) == (n > 0), out
+
+
+VERDICT = re.compile(r"^\s+(.+?) (?:is better than|is worse than|and) tuned static(?: are not distinguishable)?: .*? = ([-+]\d\.\d+), "
+                     r"95% interval \[([-+]\d\.\d+), ([-+]\d\.\d+)\]", re.MULTILINE)
+
+
+def _check_04b_conclusion(out: str, where: str):
+    "The sentence's lists of methods are the printed verdicts, and each verdict follows its own interval."
+    found = {m: (float(d), float(lo), float(hi)) for m, d, lo, hi in VERDICT.findall(out)}
+    assert found, out
+    group = {m: "better" if lo > 0 else "worse" if hi < 0 else "not distinguishable" for m, (_, lo, hi) in found.items()}
+    for m, (d, lo, hi) in found.items(): assert lo <= d <= hi, (m, d, lo, hi)
+    line = re.search(rf"{where}, [^\n]*", out)[0]   # (a displayed table before it ends without a newline)
+    better = [m for m, g in group.items() if g == "better"]
+    assert ("no method beats tuned static weights" in line) == (not better), line
+    for g, label in (("not distinguishable", "not distinguishable from them: "), ("worse", "worse than them: ")):
+        names = [m for m, x in group.items() if x == g]
+        if names: assert f"{label}{', '.join(names)}" in line, (g, names, line)
+        else: assert label not in line, line
+    dm = re.search(r"Δm against the single-task models \(95% t-intervals over the seeds\): (.+)\.", out)
+    assert dm or "Δm against the single-task models: undefined" in out, out
+    for part in dm[1].split("; ") if dm else []:
+        label, items = part.split(": ", 1)
+        for name, mean, lo, hi in re.findall(r"(.+?) ([-+]\d+\.\d)% \[([-+]\d+\.\d), ([-+]\d+\.\d)\](?:, |$)", items):
+            lo, hi = float(lo), float(hi)
+            want = "above 0" if lo > 0 else "below 0" if hi < 0 else "not distinguishable from 0"
+            if lo != 0 and hi != 0: assert label == want, (name, lo, hi, label)   # (an end rounded to 0.0 is ambiguous)
+            assert lo <= float(mean) <= hi
+    m = re.search(r"(\d+) of (\d+) runs gained more than ([\d.]+) of validation mean", out)
+    if m: assert int(m[1]) <= int(m[2]) and ("had stopped improving" in out) == (int(m[1]) == 0)
+
+
+def _check_04b_why(out: str):
+    "The 'why' paragraph: 'nearly orthogonal' only when every mean cosine it quotes is below 0.1 in size; the share removed is |cos|."
+    m = re.search(r"were (nearly orthogonal|far from orthogonal) on average \(mean cosine (.+?)\);", out)
+    assert m, out
+    cos = floats(m[2])
+    assert (m[1] == "nearly orthogonal") == (max(abs(c) for c in cos) < 0.1), m.groups()
+    s = re.search(r"strongest conflict measured had cosine ([-+]\d\.\d+), so projecting it away removes (\d+)%", out)
+    assert s and abs(abs(float(s[1])) * 100 - int(s[2])) <= 1, s and s.groups()
+    p = re.search(r"PCGrad found a conflicting pair in (\d+)% of its (\d+) steps \((\d+) pairs\)", out)
+    assert p and int(p[3]) >= int(p[1]) * int(p[2]) / 100 - 1, p and p.groups()
+
+
+def test_04b_conclusions_follow_the_verdicts():
+    out = output_of("04b_gradient_conflicts.ipynb", "shipped_conclusion = conclusion(")
+    _check_04b_conclusion(out, "Shipped data")
+    real = output_of("04b_gradient_conflicts.ipynb", "real_runs = experiment(real, real_list")
+    _check_04b_conclusion(real, "Real data")
+    _check_04b_why(real)
+    _check_04b_why(output_of("04b_gradient_conflicts.ipynb", "summary, shipped_why = why(runs)"))
+
+
+def test_04b_tuned_static_is_the_best_on_validation():
+    "The tuned static weights are the grid point with the highest mean validation score (printed grid table)."
+    out = output_of("04b_gradient_conflicts.ipynb", "tuned, grid_table = tune_static(runs)")
+    tuned = re.search(r"tuned static weights \(highest validation mean over \d+ seeds\): (.+)", out)[1].strip()
+    rows = {m[1].strip(): float(m[2]) for m in re.finditer(r"^(static[^\d\n]*?(?:x[\d.]+)?)\s+([\d.]+)\s+[\d.]+\s+\d+$", out, re.MULTILINE)}
+    assert rows and tuned in rows and rows[tuned] == max(rows.values()), (tuned, rows)

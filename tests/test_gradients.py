@@ -1,9 +1,6 @@
 """Unit tests of mtst.gradients: the PCGrad projection, PCGrad and FAMO inside the trainer (one task = static, exact resume,
 gradient accumulation, 2 processes), and GradientConflicts (it logs, and changes nothing in the run). Tiny random BERT."""
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +10,6 @@ import ddp_worker
 from mtst.gradients import FAMO, GradientConflicts, PCGrad, conflict_summary, layer_group, pcgrad_project
 from mtst.training import LossBalancer, MultiTaskTrainer, TrainConfig, make_balancer
 
-WORKER = Path(__file__).with_name("ddp_worker.py")
 
 
 @pytest.fixture(scope="module")
@@ -117,21 +113,11 @@ def test_gradient_conflicts_logs_and_changes_nothing(backbone):
 
 def test_two_process_pcgrad(backbone, tmp_path):
     "PCGrad under DDP averages its own gradients (autograd.grad skips DDP's hooks): both processes end bit-identical."
-    launch = shutil.which("accelerate") or str(Path(sys.executable).with_name("accelerate"))
     wout = tmp_path / "w"
-    res = subprocess.run([launch, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
-                          "--dynamo_backend", "no", str(WORKER), "--backbone", backbone, "--out", str(tmp_path / "run"),
-                          "--weights-out", str(wout), "--epochs", "1", "--n-train", "32", "--grad-accum", "2",
-                          "--schedule", "joint", "--balancing", "pcgrad"],
-                         env={**ddp_worker_env(), "PYTHONHASHSEED": "0"}, capture_output=True, text=True, timeout=240)
+    res = ddp_worker.launch_two(["--backbone", backbone, "--out", tmp_path / "run", "--weights-out", wout, "--epochs", "1",
+                                 "--n-train", "32", "--grad-accum", "2", "--schedule", "joint", "--balancing", "pcgrad"])
     assert res.returncode == 0, res.stderr[-3000:]
     r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
     assert r0["world"] == r1["world"] == 2 and r0["steps"] == r1["steps"] >= 2
     assert r0["digest"] == r1["digest"]
 
-
-def ddp_worker_env():
-    import os
-    root = Path(__file__).resolve().parents[1]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(root)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]),
-            "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}

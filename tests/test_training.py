@@ -2,8 +2,6 @@
 after kill -9 (real subprocess) and 2-process DDP (real accelerate launch). Tiny random BERT, a few steps each."""
 import json
 import math
-import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,7 +19,6 @@ from mtst.training import (SCHEDULES, CheckpointManager, LossBalancer, MultiTask
 from mtst.utils import atomic_write
 
 WORKER = Path(__file__).with_name("ddp_worker.py")
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -36,10 +33,7 @@ def trainer(backbone, out=None, n_train=24, **kw):
                             TrainConfig(**cfg))
 
 
-def _env(hashseed: str = "0"):
-    "Subprocess environment; `hashseed`: PYTHONHASHSEED (runs that must agree get different ones: no hash-order dependence)."
-    return {**os.environ, "PYTHONHASHSEED": hashseed, "PYTHONPATH": os.pathsep.join([str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]),
-            "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
+def _env(hashseed: str = "0"): return ddp_worker.subprocess_env(hashseed)
 
 
 # ---------------------------------------------------------------- scheduling
@@ -494,13 +488,9 @@ def test_two_process_ddp_equal_weights(backbone, tmp_path):
     """2 CPU processes started by `accelerate launch` (gloo): a callback unfreezes the backbone at epoch 2 (DDP had
     wrapped only the heads, so the trainer wraps again), grad_accum=2 over micro-batches of two tasks (round robin,
     no_sync), and both processes end with bit-identical weights; only rank 0 writes."""
-    launch = shutil.which("accelerate") or str(Path(sys.executable).with_name("accelerate"))
     wout = tmp_path / "w"
-    res = subprocess.run([launch, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
-                          "--dynamo_backend", "no", str(WORKER), "--backbone", backbone, "--out", str(tmp_path / "run"),
-                          "--weights-out", str(wout), "--epochs", "2", "--n-train", "32", "--grad-accum", "2",
-                          "--schedule", "round_robin", "--unfreeze-at", "1"],
-                         env=_env(), capture_output=True, text=True, timeout=240)
+    res = ddp_worker.launch_two(["--backbone", backbone, "--out", tmp_path / "run", "--weights-out", wout, "--epochs", "2",
+                                 "--n-train", "32", "--grad-accum", "2", "--schedule", "round_robin", "--unfreeze-at", "1"])
     assert res.returncode == 0, res.stderr[-3000:]
     r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
     assert r0["world"] == r1["world"] == 2 and r0["steps"] == r1["steps"] > 2

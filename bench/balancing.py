@@ -1,6 +1,7 @@
 """Cost of the loss balancings: step time and peak memory of every `TrainConfig.balancing`, relative to static weights.
 
-    python bench/balancing.py [--n 192] [--batch-size 16] [--repeats 3] [--every 0] [--device cpu]
+    python bench/balancing.py [--n 192] [--batch-size 16] [--repeats 3] [--every 10] [--device cpu]
+    python bench/balancing.py --conflicts [--n 1008] [--epochs 1] [--every 10]
 
 Every variant fully fine-tunes the default backbone (all-MiniLM-L6-v2, 22.7M shared parameters) with three heads (topic,
 sentiment, NER) on the first `--n` shipped training sentences, `schedule="joint"` (every task in each step), batch
@@ -13,6 +14,10 @@ sentiment, NER) on the first `--n` shipped training sentences, `schedule="joint"
 * `static+diag`  static with `GradientConflicts(every=--every)` (if `--every` > 0): what the diagnostics cost (the
                  table's ratio is for this short run; the line below it gives the cost of one measurement and its share
                  of a long run's time at that interval).
+
+`--conflicts` instead trains `static` once on `--n` sentences for `--epochs` epochs with `GradientConflicts(every=--every)` and
+prints `conflict_summary` per layer group (embeddings, layer.0-5, pooler): how the task gradients meet in a fully
+fine-tuned encoder, which lesson 04b (a shared adapter on a frozen encoder) does not measure.
 
 Each run is a fresh subprocess (its own peak resident memory, or peak CUDA memory with `--device cuda`); the variants
 alternate in order and reverse order, `--repeats` times, and medians are reported. Time per step = wall time of
@@ -61,6 +66,32 @@ def run(variant: str, n: int, batch_size: int, seed: int, every: int, device: st
             "threads": torch.get_num_threads(), "device": str(tr.device)}
 
 
+def conflicts(a) -> None:
+    "Full fine-tuning with GradientConflicts: the conflict summary per layer group."
+    import pandas as pd
+    from mtst.data import load_shipped, shipped_tasks
+    from mtst.encoder import SentenceEncoder
+    from mtst.gradients import GradientConflicts, conflict_summary
+    from mtst.multitask import MultiTaskModel
+    from mtst.training import MultiTaskTrainer, TrainConfig, set_seed
+    set_seed(a.seed)
+    model = MultiTaskModel(SentenceEncoder(normalize=False), shipped_tasks())
+    cfg = TrainConfig(epochs=a.epochs, batch_size=a.batch_size, lr=1e-4, head_lr=5e-3, progress=False, eval_before=False,
+                      seed=a.seed, schedule="joint", load_best_at_end=False, device=a.device,
+                      callbacks=[GradientConflicts(every=a.every)])
+    tr = MultiTaskTrainer(model, load_shipped("train")[:a.n], load_shipped("validation"), cfg)
+    t0 = time.perf_counter()
+    m = tr.fit()
+    s = conflict_summary(tr.history).reset_index()
+    pd.set_option("display.width", 200)
+    print(f"{a.n} sentences, {tr.global_step} joint steps ({a.epochs} epochs, batch {a.batch_size}, lr 1e-4, heads 5e-3), "
+          f"measured every {a.every} steps, {time.perf_counter() - t0:.0f} s; validation mean {m['mean']:.3f}")
+    print("mean cosine between task gradients (share of measurements with cosine < 0):")
+    table = s.pivot(index="group", columns="pair", values="mean_cos").round(3).astype(str) + " (" + \
+        s.pivot(index="group", columns="pair", values="conflict_share").map(lambda x: f"{x:.0%}") + ")"
+    print(table.loc[[g for g in s.group.unique()]].to_string())
+
+
 def spawn(variant: str, a) -> dict:
     env = {**os.environ, "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE"), "HF_HUB_DISABLE_PROGRESS_BARS": "1",
            "TOKENIZERS_PARALLELISM": "false"}
@@ -81,8 +112,14 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", help="e.g. cuda (default: the trainer's choice)")
     ap.add_argument("--json", help="write all rows to this file")
+    ap.add_argument("--conflicts", action="store_true", help="measure gradient conflicts per layer in full fine-tuning instead")
+    ap.add_argument("--epochs", type=int, default=1, help="with --conflicts: epochs of training")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.conflicts:
+        import transformers
+        transformers.logging.set_verbosity_error()
+        conflicts(a); return 0
     if a.child:
         import transformers
         transformers.logging.set_verbosity_error()

@@ -402,3 +402,18 @@ def test_04b_tuned_static_is_the_best_on_validation():
     tuned = re.search(r"tuned static weights \(highest validation mean over \d+ seeds\): (.+)", out)[1].strip()
     rows = {m[1].strip(): float(m[2]) for m in re.finditer(r"^(static[^\d\n]*?(?:x[\d.]+)?)\s+([\d.]+)\s+[\d.]+\s+\d+$", out, re.MULTILINE)}
     assert rows and tuned in rows and rows[tuned] == max(rows.values()), (tuned, rows)
+
+
+def test_04b_layer_sentence_quotes_its_table():
+    "Section 7's sentence: the range of mean cosines and the worst pair's cosine are those of the table printed under it."
+    out = re.sub(r"<Figure[^>]*>", "\n", output_of("04b_gradient_conflicts.ipynb", "full_tr.fit()"))   # the plot's text stand-in
+    m = re.search(r"every mean cosine per layer was between ([-+]\d\.\d+) and ([-+]\d\.\d+); the most frequent conflict was "
+                  r"(\S+) in (\S+) \((\d+)% of (\d+) measurements, mean cosine ([-+]\d\.\d+)\)", out)
+    assert m, out
+    lines = out[m.end():].split("\n")
+    header = next(l for l in lines if l.startswith("pair")).split()[1:]
+    rows = {l.split()[0]: [float(x) for x in l.split()[1:]] for l in lines
+            if l.split() and l.split()[0] in ("all", "embeddings", "pooler") or l.startswith("layer.")}
+    values = [v for r in rows.values() for v in r]
+    assert float(m[1]) == pytest.approx(min(values), abs=6e-4) and float(m[2]) == pytest.approx(max(values), abs=6e-4)
+    assert float(m[7]) == pytest.approx(rows[m[4]][header.index(m[3])], abs=6e-4) and m[4] != "all"

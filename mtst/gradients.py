@@ -181,7 +181,8 @@ class GradientConflicts(TrainerCallback):
     each task's loss on a fixed probe batch (at least `probe` training examples of each task, fewer if it has fewer,
     drawn once with the run's seed; eval mode, so no dropout) and its gradient w.r.t. the shared parameters (`shared_parameters`). Logged into the trainer's
     history, split "train": metric `cos/<group>` (task `a|b`, each pair) and `grad_norm/<group>` (each task), for every
-    `layer_group` and `all`. It changes nothing in the run: no random number is drawn and no `.grad` is touched."""
+    `layer_group` and `all`. It changes nothing in the run: no random number is drawn and no `.grad` is touched.
+    `TrainConfig(conflicts_every=N)` (YAML `training.conflicts_every`) adds it to a run."""
     def __init__(self, every: int = 10, probe: int = 16): self.every, self.probe = every, probe
 
     def on_train_begin(self, trainer):
@@ -191,7 +192,7 @@ class GradientConflicts(TrainerCallback):
             pool = [i for i, f in enumerate(feats) if t in f["labels"] and i not in taken]
             idx += rng.choice(pool, max(0, min(self.probe - have, len(pool))), replace=False).tolist()
         self.idx = sorted(idx)
-        self.measure(trainer, trainer.state.global_step)
+        if trainer.state.global_step == 0: self.measure(trainer, 0)   # (a resumed run measured there already)
 
     def on_step_end(self, step, trainer):
         if step % self.every == 0: self.measure(trainer, step)

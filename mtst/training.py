@@ -431,7 +431,7 @@ def _check_config(c) -> None:
     for k in ("epochs", "batch_size", "grad_accum", "eval_batch_size", "keep_checkpoints", "log_every"):
         if not is_int(getattr(c, k)) or getattr(c, k) < 1:
             raise ValueError(f"training.{k} must be a positive integer, got {getattr(c, k)!r}")
-    for k in ("max_steps", "eval_every", "save_every", "early_stopping_patience"):
+    for k in ("max_steps", "eval_every", "save_every", "early_stopping_patience", "conflicts_every"):
         v = getattr(c, k)
         if v is not None and (not is_int(v) or v < 1):
             raise ValueError(f"training.{k} must be a positive integer or null, got {v!r}")
@@ -503,6 +503,7 @@ class TrainConfig:
     output_dir: str | None = None           # where checkpoints, best model, history.csv, metrics.json go
     progress: bool = True                   # tqdm bar with the current task losses
     log_every: int = 1                      # history rows every N optimizer steps
+    conflicts_every: int | None = None      # log gradient conflicts between tasks every N steps (GradientConflicts, lesson 04b)
     param_groups: Callable | None = field(default=None, repr=False)  # model -> optimizer param groups
     callbacks: list = field(default_factory=list, repr=False)
 
@@ -515,7 +516,7 @@ class TrainConfig:
 # what a resumed run may change: the budget, evaluation, logging and saving (everything else must match the checkpoint)
 RESUME_MAY_CHANGE = frozenset({"epochs", "max_steps", "eval_every", "eval_before", "eval_batch_size", "early_stopping_patience",
                                "load_best_at_end", "save_every", "keep_checkpoints", "output_dir", "progress", "log_every",
-                               "device"})
+                               "device", "conflicts_every"})
 
 # %% ../nbs/04_training.ipynb #33a8525a
 def dist_info() -> tuple[int, int, int]:
@@ -1030,6 +1031,9 @@ def _begin(self: MultiTaskTrainer, resume: bool | str | Path) -> None:
     if resume: self._resume(ck, saved)
     self.callbacks = [BestModelCallback()] + ([EarlyStoppingCallback(cfg.early_stopping_patience)] if cfg.early_stopping_patience
                      else []) + ([ProgressCallback()] if cfg.progress and self.is_main else []) + list(cfg.callbacks)
+    if cfg.conflicts_every:
+        from mtst.gradients import GradientConflicts
+        self.callbacks.append(GradientConflicts(cfg.conflicts_every))
     if self.out is not None and self.is_main:   # the run has really started: its record
         self.out.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.out / "train_config.json", json.dumps(_plain(cfg.to_dict()), indent=1))

@@ -160,6 +160,7 @@ def test_misspelt_label_column_is_a_config_error_before_any_model_loads(tmp_path
     ("training.temperature=0", "training.temperature must be a number > 0"),
     ("training.lr=-0.001", "training.lr must be a number >= 0"),
     ("training.max_steps=-5", "training.max_steps must be a positive integer or null"),
+    ("training.conflicts_every=0", "training.conflicts_every must be a positive integer or null"),
     ("max_length=1", "max_length must be an integer >= 2"),
 ])
 def test_bad_overrides_and_values_are_config_errors(override, message, capsys, monkeypatch):
@@ -169,6 +170,14 @@ def test_bad_overrides_and_values_are_config_errors(override, message, capsys, m
     assert main(["train", str(EXAMPLE), "--set", override]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_gradient_balancing_needs_joint_steps_and_runs_from_a_config():
+    with pytest.raises(ConfigError, match="training.balancing='famo' combines the gradients of every task in each step: it needs "
+                                         "schedule='joint', but schedule='proportional'"):
+        load_config(EXAMPLE, ["training.balancing=famo", "training.schedule=proportional"])
+    cfg = load_config(EXAMPLE, ["training.balancing=pcgrad", "training.conflicts_every=20"])["training"]   # joint: fine
+    assert (cfg["balancing"], cfg["conflicts_every"]) == ("pcgrad", 20)
 
 
 def test_valid_metric_override():

@@ -3,6 +3,7 @@ gradient accumulation, 2 processes), and GradientConflicts (it logs, and changes
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -54,6 +55,8 @@ def test_balancer_factory_and_errors():
     for b in ("pcgrad", "famo"):
         with pytest.raises(ValueError, match=rf"training.balancing='{b}' .* needs schedule='joint', but schedule='proportional'"):
             TrainConfig(balancing=b)
+    with pytest.raises(ValueError, match="training.conflicts_every must be a positive integer or null, got 0"):
+        TrainConfig(conflicts_every=0)
 
 
 def test_pcgrad_with_one_task_is_static(backbone):
@@ -82,15 +85,19 @@ def test_resume_is_exact(backbone, tmp_path, method):
     class Crash:
         def on_step_end(self, step, trainer):
             if step == 4: raise KeyboardInterrupt
-    ref = run(backbone, out=tmp_path / "ref", balancing=method, save_every=2)
-    with pytest.raises(KeyboardInterrupt): run(backbone, out=tmp_path / "cut", balancing=method, save_every=2, callbacks=[Crash()])
+    ref = run(backbone, out=tmp_path / "ref", balancing=method, save_every=2, conflicts_every=3)
+    with pytest.raises(KeyboardInterrupt):
+        run(backbone, out=tmp_path / "cut", balancing=method, save_every=2, conflicts_every=3, callbacks=[Crash()])
     cfg = dict(epochs=2, batch_size=8, lr=1e-3, progress=False, seed=0, schedule="joint", eval_before=False,
-               output_dir=str(tmp_path / "cut"), balancing=method, save_every=2)
+               output_dir=str(tmp_path / "cut"), balancing=method, save_every=2, conflicts_every=3)
     tr = MultiTaskTrainer(ddp_worker.build(backbone, 7), ddp_worker.synthetic(24, 0), ddp_worker.synthetic(12, 1), TrainConfig(**cfg))
     tr.fit(resume=True)
     assert torch.allclose(flat(tr.model), flat(ref.model), atol=1e-6)
     for k, v in ref.balancer.state_dict().items(): assert torch.allclose(v, tr.balancer.state_dict()[k], atol=1e-6)
     if method == "pcgrad": assert (tr.balancer.steps, tr.balancer.pairs) == (ref.balancer.steps, ref.balancer.pairs)
+    cos = lambda t: t.history[t.history.metric.str.startswith("cos/")].reset_index(drop=True)   # conflicts_every: logged once per step
+    assert len(cos(ref)) > 0 and cos(tr)[["step", "task", "metric"]].equals(cos(ref)[["step", "task", "metric"]])
+    assert np.allclose(cos(tr).value, cos(ref).value, atol=1e-5)
 
 
 def test_gradient_conflicts_logs_and_changes_nothing(backbone):

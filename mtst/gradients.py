@@ -132,8 +132,7 @@ def _mean_losses(trainer, group) -> dict[str, float]:
     "Each task's mean loss over the micro-batches of `group` with the current weights (averaged over processes)."
     acc = defaultdict(list)
     for _, task, idx in group:
-        if trainer.dist: idx = idx[trainer.rank::trainer.world] or idx[:1]
-        for k, v in trainer._forward_losses(task, idx, trainer.model).items(): acc[k].append(float(v))
+        for k, v in trainer._forward_losses(task, trainer._shard(idx), trainer.model).items(): acc[k].append(float(v))
     return {k: float(np.mean(v)) for k, v in acc.items()}
 
 @patch
@@ -177,7 +176,8 @@ def task_gradients(losses: dict[str, torch.Tensor], named: list[tuple[str, nn.Pa
 
 # %% ../nbs/04b_gradient_conflicts.ipynb #324a8443
 class GradientConflicts(TrainerCallback):
-    """Diagnostics of a multi-task run, cheap enough to leave on: every `every` optimizer steps (and before the first),
+    """Diagnostics of a multi-task run (one measurement costs about one training step: `bench/balancing.py`): every
+    `every` optimizer steps (and before the first),
     each task's loss on a fixed probe batch (at least `probe` training examples of each task, fewer if it has fewer,
     drawn once with the run's seed; eval mode, so no dropout) and its gradient w.r.t. the shared parameters (`shared_parameters`). Logged into the trainer's
     history, split "train": metric `cos/<group>` (task `a|b`, each pair) and `grad_norm/<group>` (each task), for every

@@ -937,11 +937,16 @@ def _forward_losses(self: MultiTaskTrainer, task: str | None, idx: list[int], mo
     return {k: v.float() for k, v in out.losses.items()}
 
 @patch
+def _shard(self: MultiTaskTrainer, idx: list[int]) -> list[int]:
+    "This process's share of a batch's example indices (all of them in a single process; never empty)."
+    return (idx[self.rank::self.world] or idx[:1]) if self.dist else idx
+
+@patch
 def _step_batch(self: MultiTaskTrainer, task: str | None, idx: list[int], sync: bool = True) -> dict[str, float]:
     """Forward and backward of one (micro-)batch of `task` (None: every task, `joint`); returns the task losses.
     `sync=False` (a micro-batch before the last of a step): DDP keeps the gradients local (`no_sync`); so does a
     balancer that all-reduces its gradients itself (`reduces_itself`)."""
-    if self.dist: idx = idx[self.rank::self.world] or idx[:1]
+    idx = self._shard(idx)
     own = sync and not self.balancer.reduces_itself
     with contextlib.nullcontext() if own else self.accelerator.no_sync(self.train_model):
         losses = self._forward_losses(task, idx)

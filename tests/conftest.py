@@ -2,6 +2,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent))                     # the tests' helper modules (ddp_worker, tiny_models, ...)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))   # the course runner, `import nbrun`
 
@@ -23,3 +25,10 @@ def pytest_collection_modifyitems(config, items):
     def rank(item):
         return next((i for i, p in enumerate(SLOW_FIRST) if p in item.nodeid), len(SLOW_FIRST))
     items.sort(key=rank)   # stable: the rest keep their file order
+
+
+@pytest.fixture(scope="session")
+def backbone(tmp_path_factory):
+    "A tiny random BERT saved once per test process (tests/ddp_worker.py); test_training and test_gradients train on it."
+    import ddp_worker
+    return ddp_worker.tiny_backbone(tmp_path_factory.mktemp("tinybert"))

@@ -13,11 +13,6 @@ from mtst.training import LossBalancer, MultiTaskTrainer, TrainConfig, make_bala
 
 
 
-@pytest.fixture(scope="module")
-def backbone(tmp_path_factory):
-    return ddp_worker.tiny_backbone(tmp_path_factory.mktemp("tinybert"))
-
-
 def run(backbone, tasks=None, out=None, callbacks=(), **kw):
     cfg = dict(epochs=2, batch_size=8, lr=1e-3, progress=False, seed=0, schedule="joint", eval_before=False,
                output_dir=str(out) if out else None, callbacks=list(callbacks))

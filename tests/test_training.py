@@ -21,11 +21,6 @@ from mtst.utils import atomic_write
 WORKER = Path(__file__).with_name("ddp_worker.py")
 
 
-@pytest.fixture(scope="session")
-def backbone(tmp_path_factory):
-    return ddp_worker.tiny_backbone(tmp_path_factory.mktemp("tinybert"))
-
-
 def trainer(backbone, out=None, n_train=24, **kw):
     cfg = dict(epochs=1, batch_size=8, lr=1e-3, progress=False, output_dir=str(out) if out else None, seed=0)
     cfg.update(kw)

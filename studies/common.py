@@ -1,0 +1,63 @@
+"""What every study script shares: the command line (budget, seeds, arms, output, data folder) and the loop that
+trains each (arm, seed) run not yet in the results file and records it at once (so a study resumes run by run)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BUDGETS = ("smoke", "course", "full")
+
+
+def parse(doc: str, argv=None, default_seeds=(0, 1, 2)) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog=doc.split("\n\n", 1)[-1])
+    ap.add_argument("--budget", choices=BUDGETS, default="full", help="sizes and steps (see BUDGETS in the script)")
+    ap.add_argument("--seeds", type=int, nargs="+", help=f"seeds (default: the budget's; full: {list(default_seeds)})")
+    ap.add_argument("--arms", nargs="+", help="only these arms (default: all)")
+    ap.add_argument("--out", help="results file (default: studies/results/<study>.json at full, <study>-<budget>.json otherwise)")
+    ap.add_argument("--data-dir", help="folder with the standard files (default: MTST_DATA_DIR, else ../shared/data, else the Hub)")
+    ap.add_argument("--model", help="backbone (default: sentence-transformers/all-MiniLM-L6-v2, embedded)")
+    ap.add_argument("--threads", type=int, help="torch threads (default: torch's)")
+    return ap.parse_args(argv)
+
+
+def quiet() -> None:
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import datasets
+    import transformers
+    transformers.logging.set_verbosity_error(); datasets.disable_progress_bars()
+    warnings.filterwarnings("ignore", module="mtst.data")   # CoNLL dev holds one sentence annotated two ways
+
+
+def out_path(study: str, a) -> Path:
+    if a.out: return Path(a.out)
+    return HERE / "results" / (f"{study}.json" if a.budget == "full" else f"{study}-{a.budget}.json")
+
+
+def run_all(study: str, a, design: dict, splits: dict, arms: dict, seeds) -> Path:
+    """Train every (arm, seed) not yet recorded. `arms`: {arm: (task names, TrainConfig)}."""
+    import torch
+    from mtst.studies import StudyResults, train_run
+    if a.threads: torch.set_num_threads(a.threads)
+    unknown = sorted(set(a.arms or []) - set(arms))
+    if unknown: sys.exit(f"{study}: unknown arm(s) {unknown}; arms are {list(arms)}")
+    path = out_path(study, a)
+    res = StudyResults(path, study, a.budget, design)
+    todo = [(arm, s) for s in seeds for arm in arms if (not a.arms or arm in a.arms) and not res.done(f"{arm}/seed{s}")]
+    print(f"{study} ({a.budget}): {len(todo)} run(s) to do -> {path}", flush=True)
+    for i, (arm, seed) in enumerate(todo, 1):
+        names, cfg = arms[arm]
+        t0 = time.perf_counter()
+        rec = train_run(splits, names, cfg, seed, a.model)
+        res.add(f"{arm}/seed{seed}", arm, rec)
+        scores = ", ".join(f"{t} {v.get('f1', v.get('accuracy')):.4f}" for t, v in rec["test"].items() if isinstance(v, dict))
+        print(f"[{i}/{len(todo)}] {arm} seed {seed}: {rec['steps']} steps, best {rec['best_step']}, "
+              f"{'stopped early' if rec['stopped_early'] else ('STILL IMPROVING' if rec['still_improving'] else 'cap')}, "
+              f"test {scores}, {rec['cpu_seconds']:.0f} CPU-s, {time.perf_counter() - t0:.0f} s", flush=True)
+    return path

@@ -1,7 +1,7 @@
 # The two commands of the README, plus the maintainer's helpers. Run inside the venv.
 PY ?= python
 
-.PHONY: test course refresh export clean sync-links
+.PHONY: test course studies refresh export clean sync-links
 
 # test processes (pytest-xdist); each uses one thread, so JOBS = the cores you give the tests
 JOBS ?= 2
@@ -11,6 +11,10 @@ test:            ## the test suite: every notebook with tiny parameters + unit t
 
 course:          ## the main job: every notebook with default parameters into runs/latest
 	$(PY) tools/nbrun.py --out runs/latest
+
+studies:         ## every study at its full budget into studies/results/ (hours on a 2-core CPU; resumes run by run)
+	$(PY) studies/multi_vs_single.py --budget full
+	$(PY) studies/sampling.py --budget full
 
 refresh:         ## maintainer: run the course and store its outputs in nbs/ and README.md
 	$(PY) tools/nbrun.py --out runs/latest --refresh

@@ -40,17 +40,21 @@ def out_path(study: str, a) -> Path:
     return HERE / "results" / (f"{study}.json" if a.budget == "full" else f"{study}-{a.budget}.json")
 
 
-def run_all(study: str, a, design: dict, splits: dict, arms: dict, seeds) -> Path:
-    """Train every (arm, seed) not yet recorded. `arms`: {arm: (task names, TrainConfig)}."""
-    import torch
-    from mtst.studies import StudyResults, train_run
-    if a.threads: torch.set_num_threads(a.threads)
+def open_results(study: str, a, design: dict, arms: dict):
+    """The study's results file (`StudyResults`), after checking the arms asked for; both before any data is read."""
+    from mtst.studies import StudyResults
     unknown = sorted(set(a.arms or []) - set(arms))
     if unknown: sys.exit(f"{study}: unknown arm(s) {unknown}; arms are {list(arms)}")
-    path = out_path(study, a)
-    res = StudyResults(path, study, a.budget, design)
+    return StudyResults(out_path(study, a), study, a.budget, design)
+
+
+def run_all(res, a, splits: dict, arms: dict, seeds) -> None:
+    """Train every (arm, seed) not yet in `res` and record each at once. `arms`: {arm: (task names, TrainConfig)}."""
+    import torch
+    from mtst.studies import train_run
+    if a.threads: torch.set_num_threads(a.threads)
     todo = [(arm, s) for s in seeds for arm in arms if (not a.arms or arm in a.arms) and not res.done(f"{arm}/seed{s}")]
-    print(f"{study} ({a.budget}): {len(todo)} run(s) to do -> {path}", flush=True)
+    print(f"{res.data['study']} ({a.budget}): {len(todo)} run(s) to do -> {res.path}", flush=True)
     for i, (arm, seed) in enumerate(todo, 1):
         names, cfg = arms[arm]
         t0 = time.perf_counter()
@@ -60,4 +64,3 @@ def run_all(study: str, a, design: dict, splits: dict, arms: dict, seeds) -> Pat
         print(f"[{i}/{len(todo)}] {arm} seed {seed}: {rec['steps']} steps, best {rec['best_step']}, "
               f"{'stopped early' if rec['stopped_early'] else ('STILL IMPROVING' if rec['still_improving'] else 'cap')}, "
               f"test {scores}, {rec['cpu_seconds']:.0f} CPU-s, {time.perf_counter() - t0:.0f} s", flush=True)
-    return path

@@ -11,7 +11,7 @@ every task once per epoch, one task per optimizer step). Every run trains until 
 split (`mean` of the tasks' main metrics, evaluated every `eval_every` steps, `patience` evaluations without
 progress), at most `epochs` epochs, keeps the best weights and scores them once on test (the official CoNLL-2003 and
 SST-2 dev files; a held-out part of the AG News file). Curves (validation, steps, seconds, CPU-seconds) are logged,
-with a point at the end of each epoch, so `mtst.studies.multi_vs_single` reads the comparison at equal examples, at
+with a point at the end of each epoch, so `mtst.studies.multi_vs_single_readings` reads the comparison at equal examples, at
 equal encoder steps and after training from the same runs.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ import common
 STUDY = "multi_vs_single"
 TASKS = ("ner", "sst2", "agnews")
 BUDGETS = {   # training sizes per task, validation size, evaluation and stopping, seeds
-    "smoke":  dict(sizes={"ner": 48, "sst2": 48, "agnews": 48}, n_val=32, n_test=32, test_limit=64, epochs=2,
-                   eval_every=3, patience=2, seeds=[0, 1]),
+    "smoke":  dict(sizes={"ner": 32, "sst2": 32, "agnews": 32}, n_val=16, n_test=16, test_limit=32, epochs=2,
+                   eval_every=2, patience=2, seeds=[0, 1]),
     "course": dict(sizes={"ner": 600, "sst2": 600, "agnews": 600}, n_val=300, n_test=500, test_limit=None, epochs=2,
                    eval_every=40, patience=2, seeds=[0, 1, 2]),
     "full":   dict(sizes={"ner": 6000, "sst2": 6000, "agnews": 4000}, n_val=1000, n_test=1000, test_limit=None, epochs=3,
@@ -39,10 +39,11 @@ def main(argv=None) -> None:
     from mtst.training import TrainConfig
     b = BUDGETS[a.budget]
     design = {"budget": b, "train": TRAIN, "model": a.model or "sentence-transformers/all-MiniLM-L6-v2"}
-    splits = study_splits(b["sizes"], n_val=b["n_val"], n_test=b["n_test"], test_limit=b["test_limit"], data_dir=a.data_dir)
     cfg = lambda: TrainConfig(epochs=b["epochs"], eval_every=b["eval_every"], early_stopping_patience=b["patience"], **TRAIN)
     arms = {**{f"single/{t}": ([t], cfg()) for t in TASKS}, "multi": (list(TASKS), cfg())}
-    common.run_all(STUDY, a, design, splits, arms, a.seeds or b["seeds"])
+    res = common.open_results(STUDY, a, design, arms)
+    splits = study_splits(b["sizes"], n_val=b["n_val"], n_test=b["n_test"], test_limit=b["test_limit"], data_dir=a.data_dir)
+    common.run_all(res, a, splits, arms, a.seeds or b["seeds"])
 
 
 if __name__ == "__main__":

@@ -19,9 +19,9 @@ import common
 STUDY = "sampling"
 NATURAL = {"ner": 14041, "sst2": 67349, "agnews": 120000}   # training set sizes of the three data sets
 BUDGETS = {   # fraction of the natural sizes, epochs over the scaled pools (the budget), seeds
-    "smoke":  dict(fraction=0.002, n_val=32, n_test=32, test_limit=64, epochs=2, eval_every=10, seeds=[0, 1]),
+    "smoke":  dict(fraction=0.001, n_val=16, n_test=16, test_limit=32, epochs=2, eval_every=7, seeds=[0, 1]),
     "course": dict(fraction=0.006, n_val=300, n_test=500, test_limit=None, epochs=2, eval_every=40, seeds=[0, 1, 2]),
-    "full":   dict(fraction=0.02, n_val=500, n_test=1000, test_limit=None, epochs=2, eval_every=125, seeds=[0, 1, 2]),
+    "full":   dict(fraction=0.015, n_val=500, n_test=1000, test_limit=None, epochs=2, eval_every=126, seeds=[0, 1, 2]),
 }
 ARMS = {"proportional": dict(schedule="proportional"), "temperature T=2": dict(schedule="temperature", temperature=2.0),
         "temperature T=5": dict(schedule="temperature", temperature=5.0), "annealed": dict(schedule="annealed"),
@@ -38,9 +38,10 @@ def main(argv=None) -> None:
     b = BUDGETS[a.budget]
     sizes = {t: round(n * b["fraction"]) for t, n in NATURAL.items()}
     design = {"budget": b, "sizes": sizes, "train": TRAIN, "arms": ARMS, "model": a.model or "sentence-transformers/all-MiniLM-L6-v2"}
-    splits = study_splits(sizes, n_val=b["n_val"], n_test=b["n_test"], test_limit=b["test_limit"], data_dir=a.data_dir)
     arms = {arm: (list(NATURAL), TrainConfig(epochs=b["epochs"], eval_every=b["eval_every"], **kw, **TRAIN)) for arm, kw in ARMS.items()}
-    common.run_all(STUDY, a, design, splits, arms, a.seeds or b["seeds"])
+    res = common.open_results(STUDY, a, design, arms)
+    splits = study_splits(sizes, n_val=b["n_val"], n_test=b["n_test"], test_limit=b["test_limit"], data_dir=a.data_dir)
+    common.run_all(res, a, splits, arms, a.seeds or b["seeds"])
 
 
 if __name__ == "__main__":

@@ -417,3 +417,65 @@ def test_04b_layer_sentence_quotes_its_table():
     values = [v for r in rows.values() for v in r]
     assert float(m[1]) == pytest.approx(min(values), abs=6e-4) and float(m[2]) == pytest.approx(max(values), abs=6e-4)
     assert float(m[7]) == pytest.approx(rows[m[4]][header.index(m[3])], abs=6e-4) and m[4] != "all"
+
+
+# --- the studies (studies/results/*.json): what the lessons say about them is re-derived from the committed files ---
+
+def _study(name):
+    from mtst.studies import load_study
+    return load_study(Path(__file__).resolve().parents[1] / "studies" / "results" / f"{name}.json")
+
+
+def test_04a_and_06_quote_the_multi_vs_single_study():
+    from mtst.studies import floors_met, multi_vs_single_readings, reading_sentences, stopping_table
+    study = _study("multi_vs_single")
+    readings, _ = multi_vs_single_readings(study)
+    expected = reading_sentences(readings)
+    out = output_of("04a_multi_vs_single.ipynb", "study_sentences = reading_sentences(readings)")
+    assert all(line in out for line in expected), (expected, out)
+    assert sum(line.split(":")[0] in {n for n in readings.index} for line in out.splitlines()) >= len(expected)
+    for line in expected:   # a verdict is named only with >= 3 seeds, and it follows its interval
+        m = re.search(r"Δm = ([-+]\d+\.\d)% \[([-+]\d+\.\d), ([-+]\d+\.\d)\] over (\d+) seeds: (.+)\.$", line)
+        if m is None:
+            assert "not ranked" in line, line; continue
+        lo, hi = float(m[2]), float(m[3])
+        assert int(m[4]) >= 3 and lo <= float(m[1]) <= hi
+        want = ("the multi-task model is better" if lo > 0 else "the single-task models are better" if hi < 0
+                else "the two are not distinguishable")
+        if lo != 0 and hi != 0: assert m[5] == want, line
+    met = floors_met(study)
+    status = output_of("04a_multi_vs_single.ipynb", "status = (")
+    for t, (mean, floor, ok) in met.items():
+        assert f"single/{t} {mean:.3f} {'≥' if ok else '<'} {floor:.2f}" in status, (t, status)
+    still = int(stopping_table(study)["still improving at the cap"].sum())
+    assert f"{still} of {len(study['runs'])} runs ended at their cap while still improving" in status
+    trained = len(met) == 3 and all(ok for *_, ok in met.values()) and still == 0
+    assert ("The reference rows are trained" in status) == trained, status
+    lines06 = output_of("06_real_data.ipynb", "study_lines = reading_sentences(readings)")
+    assert all(line in lines06 for line in expected), (expected, lines06)
+
+
+def test_04a_synthesis_quotes_the_study():
+    from mtst.studies import multi_vs_single_readings
+    readings, _ = multi_vs_single_readings(_study("multi_vs_single"))
+    out = output_of("04a_multi_vs_single.ipynb", "synthesis_text = ")
+    for n, r in readings.iterrows():
+        assert f"study: {n}: Δm {r['Δm %']:+.1f}%" in out, (n, out)
+
+
+def test_04_quotes_the_sampling_study():
+    from mtst.studies import schedule_verdicts, step_shares
+    study = _study("sampling")
+    seeds = {}
+    for r in study["runs"]: seeds.setdefault(r["arm"], set()).add(r["seed"])
+    per_arm = min(len(v) for v in seeds.values())
+    out = output_of("04_training.ipynb", "seeds_per_arm = min(")
+    if per_arm < 3:
+        shares = step_shares(study)["ner"]
+        assert f"{per_arm} seed(s) per arm so far: the schedules are not ranked" in out, out
+        assert f"from {shares.min():.3f} ({shares.idxmin()}) to {shares.max():.3f} ({shares.idxmax()})" in out, out
+    else:
+        sv = schedule_verdicts(study)
+        for _, r in sv[sv.verdict != "not distinguishable"].iterrows():
+            assert f"{r.arm} is {r.verdict} on {r.task} ({r.difference:+.3f} {r['95% interval']})" in out, (r.arm, r.task, out)
+        assert f"the other {int((sv.verdict == 'not distinguishable').sum())} schedule-task pairs" in out, out

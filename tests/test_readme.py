@@ -34,3 +34,29 @@ def test_cli_commands_in_readme_parse():
         assert help_.returncode == 0, f"README: `mtst {sub}` is not a command"
         for opt in (w for w in words if w.startswith("--")):
             assert opt in help_.stdout, f"README: `mtst {sub}` has no option {opt}"
+
+
+def test_study_results_match_the_files():
+    "README's study section is rendered from studies/results/*.json (`python tools/nbrun.py --sync-studies`)."
+    import nbrun
+    assert not nbrun.sync_studies(write=False), "README's study results differ from studies/results/: run `python tools/nbrun.py --sync-studies`"
+
+
+def test_study_section_fails_on_a_changed_result(monkeypatch, tmp_path):
+    "The check above can fail: a results file with one score changed no longer matches README."
+    import json
+    import shutil
+    import nbrun
+    root = tmp_path / "repo"
+    (root / "studies").mkdir(parents=True)
+    shutil.copytree(ROOT / "studies" / "results", root / "studies" / "results")
+    shutil.copy(ROOT / "README.md", root / "README.md")
+    path = root / "studies" / "results" / "multi_vs_single.json"
+    data = json.loads(path.read_text())
+    run = next(r for r in data["runs"] if r["arm"].startswith("single/"))
+    task = run["tasks"][0]
+    metric = "f1" if "f1" in run["test"][task] else "accuracy"
+    run["test"][task][metric] = round(run["test"][task][metric] - 0.05, 5)
+    path.write_text(json.dumps(data))
+    monkeypatch.setattr(nbrun, "ROOT", root)
+    assert nbrun.sync_studies(write=False)

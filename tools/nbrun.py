@@ -219,6 +219,68 @@ def results_table(results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+STUDIES_START, STUDIES_END = "<!-- studies:start -->", "<!-- studies:end -->"
+
+
+def _md_table(df, index: str) -> str:
+    "A DataFrame as a Markdown table, its index as the first column."
+    def cell(v) -> str:
+        if isinstance(v, float): v = int(v) if v.is_integer() else f"{v:.3f}"
+        return str(v).replace("|", "\\|").replace("\n", " ")
+    cols = [index, *map(str, df.columns)]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(cell(v) for v in (i, *row)) + " |" for i, row in zip(df.index, df.itertuples(index=False))]
+    return "\n".join(lines)
+
+
+def _provenance_line(study: dict) -> str:
+    seeds = {}
+    for r in study["runs"]: seeds.setdefault(r["arm"], []).append(r["seed"])
+    made = "; ".join(f"commit {(p['commit'] or '?')[:7]}{' + uncommitted changes' if p['dirty'] else ''}, {p['machine']['cpu']}"
+                     f" ({p['machine']['threads']} threads, GPU {p['machine']['gpu'] or 'none'}), torch {p['versions']['torch']}, "
+                     f"{p['seconds'] / 3600:.2f} h" for p in study["provenance"])
+    return (f"`studies/results/{study['study']}.json` (budget `{study['budget']}`): runs {len(study['runs'])}, "
+            f"seeds per arm {min(len(v) for v in seeds.values())}–{max(len(v) for v in seeds.values())}. Made by: {made}.")
+
+
+def studies_markdown() -> str:
+    """The committed study results as Markdown for README: provenance, scores beside floors and reference figures, and
+    each study's answer (from `mtst.studies`, the same readers the lessons use)."""
+    from mtst import studies as S
+    out = []
+    try: mvs = S.load_study(ROOT / "studies" / "results" / "multi_vs_single.json")
+    except FileNotFoundError: mvs = None
+    if mvs:
+        readings, _ = S.multi_vs_single_readings(mvs)
+        out += ["**Multi-task or separate models** (`studies/multi_vs_single.py`, lessons 04a and 06). " + _provenance_line(mvs),
+                "", "Test scores, mean ± s.d. over seeds (NER entity F1, SST-2 and AG News accuracy):", "",
+                _md_table(S.quality_table(mvs).drop(columns=["source"], errors="ignore"), "arm"), "",
+                _md_table(S.stopping_table(mvs), "arm"), "", _md_table(readings, "reading"), "",
+                *[f"- {line}" for line in S.reading_sentences(readings)], ""]
+    try: smp = S.load_study(ROOT / "studies" / "results" / "sampling.json")
+    except FileNotFoundError: smp = None
+    if smp:
+        table = S.arm_summary(smp).join(S.step_shares(smp).round(3), rsuffix=" share of steps")
+        out += ["**Sampling under natural imbalance** (`studies/sampling.py`, lesson 04 §8). " + _provenance_line(smp), "",
+                f"Training sentences {smp['design']['sizes']}, the same budget per schedule; test scores, mean ± s.d. over seeds, "
+                "and the share of the optimizer steps each task got:", "", _md_table(table, "schedule"), ""]
+        if min(table["seeds"]) >= 3:
+            out += [_md_table(S.schedule_verdicts(smp).set_index("arm"), "schedule, minus proportional"), ""]
+        else:
+            out += ["Fewer than 3 seeds per schedule so far: no schedule is ranked.", ""]
+    return "\n".join(out) if out else "No study results are committed yet.\n"
+
+
+def sync_studies(write: bool = True) -> bool:
+    "Rewrite README's study section from the committed results files; True if it changed (or would change)."
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    head, rest = text.split(STUDIES_START, 1)
+    tail = rest.split(STUDIES_END, 1)[1]
+    new = f"{head}{STUDIES_START}\n{studies_markdown()}{STUDIES_END}{tail}"
+    if write and new != text: (ROOT / "README.md").write_text(new, encoding="utf-8")
+    return new != text
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "latest", help="output folder (default runs/latest)")
@@ -231,7 +293,11 @@ def main(argv=None) -> int:
     ap.add_argument("--refresh-from", type=Path, metavar="RUN_DIR",
                     help="no run: copy a finished full run (e.g. from a fresh clone) into nbs/ and README")
     ap.add_argument("--sync-links", action="store_true", help="rewrite Colab badges/links from settings.ini and exit")
+    ap.add_argument("--sync-studies", action="store_true", help="rewrite README's study results from studies/results/ and exit")
     a = ap.parse_args(argv)
+    if a.sync_studies:
+        print("updated README.md" if sync_studies() else "README.md: study results up to date")
+        return 0
     if a.sync_links:
         for nb in notebooks(): print(("updated " if sync_links(nb) else "ok      ") + nb.name)
         return 0

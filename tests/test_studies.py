@@ -1,0 +1,80 @@
+"""The study scripts run end to end at `smoke`, write the documented schema, resume run by run, and refuse bad input.
+
+The committed `full` results are checked in tests/test_conclusions.py (what the lessons say about them)."""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+STUDIES = Path(__file__).resolve().parents[1] / "studies"
+sys.path.insert(0, str(STUDIES))
+
+RUN_KEYS = {"id", "arm", "seed", "provenance", "tasks", "model", "config", "train_sizes", "parameters", "steps", "task_steps",
+            "best_step", "stopped_early", "still_improving", "seconds", "cpu_seconds", "peak_rss_mb", "curve", "validation", "test"}
+POINT_KEYS = {"step", "encoder_steps", "epochs_done", "kind", "seconds", "cpu_seconds", "task_steps", "validation"}
+
+
+def check_schema(data: dict, study: str, budget: str) -> None:
+    assert (data["study"], data["schema"], data["budget"]) == (study, 1, budget)
+    assert data["provenance"] and {"commit", "dirty", "command", "versions", "machine", "started", "seconds"} <= set(data["provenance"][0])
+    assert {"cpu", "cpu_flags", "cores", "threads", "gpu"} <= set(data["provenance"][0]["machine"])
+    for r in data["runs"]:
+        assert RUN_KEYS <= set(r), f"{r['id']}: missing {RUN_KEYS - set(r)}"
+        assert r["id"] == f"{r['arm']}/seed{r['seed']}" and 0 <= r["provenance"] < len(data["provenance"])
+        assert sum(r["task_steps"].values()) == r["steps"]             # one task per step under these schedules
+        assert r["curve"] and all(POINT_KEYS <= set(p) for p in r["curve"])
+        assert set(r["test"]) >= set(r["tasks"])
+
+
+def test_multi_vs_single_smoke_and_resume(tmp_path, capsys):
+    import multi_vs_single
+    from mtst.studies import load_study, multi_vs_single_readings
+    out = tmp_path / "mvs.json"
+    multi_vs_single.main(["--budget", "smoke", "--out", str(out)])
+    data = json.loads(out.read_text())
+    check_schema(data, "multi_vs_single", "smoke")
+    assert sorted(r["id"] for r in data["runs"]) == sorted(f"{a}/seed{s}" for a in ("single/ner", "single/sst2", "single/agnews", "multi")
+                                                            for s in (0, 1))
+    assert all(r["task_steps"] == {t: r["steps"]} for r in data["runs"] if r["arm"].startswith("single/") for t in r["tasks"])
+    table, _ = multi_vs_single_readings(load_study(out))
+    assert list(table["seeds"]) == [2, 2, 2]
+    before = out.read_text()
+    multi_vs_single.main(["--budget", "smoke", "--out", str(out)])     # resumed: nothing left to do, file unchanged
+    assert "0 run(s) to do" in capsys.readouterr().out and out.read_text() == before
+
+
+def test_sampling_smoke(tmp_path):
+    import sampling
+    from mtst.studies import load_study, schedule_verdicts, step_shares
+    out = tmp_path / "s.json"
+    sampling.main(["--budget", "smoke", "--arms", "proportional", "round_robin", "--out", str(out)])
+    data = load_study(out)
+    check_schema(data, "sampling", "smoke")
+    steps = {r["arm"]: r["steps"] for r in data["runs"]}
+    assert steps["proportional"] == steps["round_robin"]                # the same budget for every schedule
+    shares = step_shares(data)
+    assert shares.loc["round_robin", "ner"] > shares.loc["proportional", "ner"]   # NER is the scarce task
+    assert set(schedule_verdicts(data)["arm"]) == {"round_robin"}
+
+
+def test_bad_input_is_one_line(tmp_path, capsys):
+    import multi_vs_single
+    with pytest.raises(SystemExit, match=r"unknown arm\(s\) \['single/pos'\]"):
+        multi_vs_single.main(["--budget", "smoke", "--arms", "single/pos", "--out", str(tmp_path / "x.json")])
+    assert not (tmp_path / "x.json").exists()
+    with pytest.raises(SystemExit):                                     # argparse: an unknown budget
+        multi_vs_single.main(["--budget", "huge"])
+    assert "invalid choice: 'huge'" in capsys.readouterr().err
+
+
+def test_changed_design_is_refused(tmp_path):
+    "A results file of another design is not extended, and stays as it was."
+    import multi_vs_single
+    out = tmp_path / "mvs.json"
+    out.write_text(json.dumps({"study": "multi_vs_single", "schema": 1, "budget": "smoke", "design": {"other": 1},
+                               "provenance": [], "runs": []}))
+    before = out.read_text()
+    with pytest.raises(ValueError, match="its design is"):
+        multi_vs_single.main(["--budget", "smoke", "--out", str(out)])
+    assert out.read_text() == before

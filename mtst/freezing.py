@@ -41,6 +41,9 @@ def _units(model: nn.Module) -> list[tuple[str, str]]:
     units = [("embeddings", join(bb, "embeddings"))]
     units += [(f"layer.{i}", join(bb, path, str(i))) for i in range(len(layers))]
     units += [(f"backbone.{n}", join(bb, n)) for n, _ in backbone.named_children() if n not in ("embeddings", top)]
+    parent, _, leaf = path.rpartition(".")   # e.g. DeBERTa-v3 keeps encoder.rel_embeddings and encoder.LayerNorm beside encoder.layer
+    if parent:
+        units += [(f"backbone.{parent}.{n}", join(bb, parent, n)) for n, _ in backbone.get_submodule(parent).named_children() if n != leaf]
     if enc is not None:
         units += [(f"encoder.{n}", join(enc, n)) for n, _ in model.get_submodule(enc).named_children() if join(enc, n) != bb]
     units += [(f"heads.{t}", f"heads.{t}") for t in getattr(model, "heads", {})]

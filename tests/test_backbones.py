@@ -103,3 +103,14 @@ def test_save_load_predict_and_sentence_transformers(folders, family, tmp_path):
 def test_decoder_only_backbone_is_refused(tmp_path):
     folder = tm.build("gpt2", tmp_path / "gpt2")
     with pytest.raises(ValueError, match=r"decoder-only model \(model_type 'gpt2'\)"): load_backbone(str(folder))
+
+
+@pytest.mark.parametrize("family", tm.FAMILIES)
+def test_freezing_units_cover_the_backbone(folders, family):
+    "Every backbone parameter belongs to a freezing unit (DeBERTa-v3's relative embeddings included): 'backbone' freezes them all."
+    from mtst.freezing import backbone_frozen, freeze, module_groups
+    model = MultiTaskModel(SentenceEncoder(folders[family], normalize=False), [TOPIC])
+    stray = [n for n, _ in module_groups(model).get("other", []) if n.startswith("encoder.backbone.")]
+    assert not stray, f"{family}: backbone parameters outside every unit: {stray}"
+    freeze(model, "backbone")
+    assert backbone_frozen(model), [n for n, p in model.encoder.backbone.named_parameters() if p.requires_grad]

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 TRICKY = "Zoë paid $40 for the 18th time, don't ❤️ it 🎉. Café Münster, naïve Macy's!"
-FAMILIES = ("bert-uncased", "bert-cased", "distilbert", "roberta", "xlm-roberta", "deberta-v2")
+FAMILIES = ("bert-uncased", "bert-cased", "distilbert", "roberta", "xlm-roberta", "deberta-v2", "deberta-v3")
 _BERT_SPECIAL = dict(cls_token="[CLS]", sep_token="[SEP]", pad_token="[PAD]", unk_token="[UNK]", mask_token="[MASK]")
 _ROBERTA_SPECIAL = dict(bos_token="<s>", eos_token="</s>", cls_token="<s>", sep_token="</s>", pad_token="<pad>",
                         unk_token="<unk>", mask_token="<mask>")
@@ -69,7 +69,7 @@ def build(family: str, folder) -> Path:
         tok = cls(tokenizer_object=raw, do_lower_case=family != "bert-cased", **_BERT_SPECIAL)
     elif family in ("roberta", "gpt2"):
         tok = T.RobertaTokenizerFast(tokenizer_object=_byte_level(), **_ROBERTA_SPECIAL)
-    elif family in ("xlm-roberta", "deberta-v2"):
+    elif family in ("xlm-roberta", "deberta-v2", "deberta-v3"):
         cls = T.XLMRobertaTokenizerFast if family == "xlm-roberta" else T.DebertaV2TokenizerFast
         tok = cls(tokenizer_object=_unigram(), **_ROBERTA_SPECIAL)
     else: raise ValueError(f"unknown family {family!r}")
@@ -81,6 +81,10 @@ def build(family: str, folder) -> Path:
     elif family == "roberta": model = T.RobertaModel(T.RobertaConfig(vocab_size=V, pad_token_id=tok.pad_token_id, **{**_SMALL, "max_position_embeddings": 130}))
     elif family == "xlm-roberta": model = T.XLMRobertaModel(T.XLMRobertaConfig(vocab_size=V, pad_token_id=tok.pad_token_id, **{**_SMALL, "max_position_embeddings": 130}))
     elif family == "deberta-v2": model = T.DebertaV2Model(T.DebertaV2Config(vocab_size=V, pad_token_id=tok.pad_token_id, **_SMALL))
+    elif family == "deberta-v3":   # DeBERTa-v3's configuration: relative attention with its own embeddings and LayerNorm
+        model = T.DebertaV2Model(T.DebertaV2Config(vocab_size=V, pad_token_id=tok.pad_token_id, relative_attention=True,
+                                                   position_buckets=32, norm_rel_ebd="layer_norm", pos_att_type=["p2c", "c2p"],
+                                                   position_biased_input=False, **_SMALL))
     else: model = T.GPT2Model(T.GPT2Config(vocab_size=V, n_embd=32, n_layer=2, n_head=2, n_positions=128, bos_token_id=0, eos_token_id=2))
     model.save_pretrained(folder)
     tok.save_pretrained(folder)

@@ -15,6 +15,7 @@ course:          ## the main job: every notebook with default parameters into ru
 studies:         ## every study at its full budget into studies/results/ (hours on a 2-core CPU; resumes run by run)
 	$(PY) studies/multi_vs_single.py --budget full
 	$(PY) studies/sampling.py --budget full
+	$(PY) studies/headline.py --budget full
 
 refresh:         ## maintainer: run the course and store its outputs in nbs/ and README.md
 	$(PY) tools/nbrun.py --out runs/latest --refresh

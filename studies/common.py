@@ -40,6 +40,15 @@ def out_path(study: str, a) -> Path:
     return HERE / "results" / (f"{study}.json" if a.budget == "full" else f"{study}-{a.budget}.json")
 
 
+def cli(main) -> None:
+    "Run a study's `main`; a data or results-file problem ends it with one line (exit status 1), not a traceback."
+    from mtst.hfdata import DataError
+    from mtst.studies import StudyError
+    try: main()
+    except (DataError, StudyError) as e: sys.exit(f"error: {e}")
+    except KeyboardInterrupt: sys.exit("interrupted: the runs finished so far are in the results file; run again to resume")
+
+
 def open_results(study: str, a, design: dict, arms: dict):
     """The study's results file (`StudyResults`), after checking the arms asked for; both before any data is read."""
     from mtst.studies import StudyResults

@@ -47,4 +47,4 @@ def main(argv=None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    common.cli(main)

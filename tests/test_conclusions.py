@@ -479,3 +479,16 @@ def test_04_quotes_the_sampling_study():
         for _, r in sv[sv.verdict != "not distinguishable"].iterrows():
             assert f"{r.arm} is {r.verdict} on {r.task} ({r.difference:+.3f} {r['95% interval']})" in out, (r.arm, r.task, out)
         assert f"the other {int((sv.verdict == 'not distinguishable').sum())} schedule-task pairs" in out, out
+
+
+def test_04_quotes_the_headline_study():
+    from mtst.studies import stopped_early
+    study = _study("headline")
+    out = output_of("04_training.ipynb", "hl_note = (")
+    n = sum(stopped_early(r) for r in study["runs"])
+    assert f"early stopping ended {n} of {len(study['runs'])} runs" in out, out
+    epochs = ", ".join(str(max(p["epochs_done"] for p in r["curve"])) for r in study["runs"])
+    assert f"after {epochs} epochs" in out, (epochs, out)
+    for t, metric in (("topic", "macro_f1"), ("sentiment", "macro_f1"), ("ner", "f1")):
+        mean = sum(r["test"][t][metric] for r in study["runs"]) / len(study["runs"])
+        assert f"{t} {mean:.3f}" in out, (t, mean, out)

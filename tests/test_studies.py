@@ -2,6 +2,8 @@
 
 The committed `full` results are checked in tests/test_conclusions.py (what the lessons say about them)."""
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -42,6 +44,11 @@ def test_multi_vs_single_smoke_and_resume(tmp_path, capsys):
     before = out.read_text()
     multi_vs_single.main(["--budget", "smoke", "--out", str(out)])     # resumed: nothing left to do, file unchanged
     assert "0 run(s) to do" in capsys.readouterr().out and out.read_text() == before
+    again = tmp_path / "again.json"                                     # a newcomer's re-run of one stored run
+    multi_vs_single.main(["--budget", "smoke", "--arms", "single/sst2", "--seeds", "0", "--out", str(again)])
+    first = next(r for r in data["runs"] if r["id"] == "single/sst2/seed0")
+    (redo,) = json.loads(again.read_text())["runs"]
+    assert redo["test"] == first["test"] and [p["validation"] for p in redo["curve"]] == [p["validation"] for p in first["curve"]]
 
 
 def test_sampling_smoke(tmp_path):
@@ -78,3 +85,15 @@ def test_changed_design_is_refused(tmp_path):
     with pytest.raises(ValueError, match="its design is"):
         multi_vs_single.main(["--budget", "smoke", "--out", str(out)])
     assert out.read_text() == before
+    cmd = subprocess.run([sys.executable, str(STUDIES / "multi_vs_single.py"), "--budget", "smoke", "--out", str(out)],
+                         capture_output=True, text=True)                # from the command line: one line, exit status 1
+    assert cmd.returncode == 1 and cmd.stderr.startswith("error: ") and len(cmd.stderr.strip().splitlines()) == 1, cmd.stderr
+    assert out.read_text() == before
+
+
+def test_missing_data_is_one_line(tmp_path):
+    cmd = subprocess.run([sys.executable, str(STUDIES / "sampling.py"), "--budget", "smoke", "--data-dir", str(tmp_path),
+                          "--out", str(tmp_path / "s.json")], capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert cmd.returncode == 1 and len(cmd.stderr.strip().splitlines()) == 1, cmd.stderr
+    assert "conll" in cmd.stderr and str(tmp_path) in cmd.stderr
+    assert not (tmp_path / "s.json").exists()

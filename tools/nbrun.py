@@ -257,6 +257,14 @@ def studies_markdown() -> str:
                 _md_table(S.quality_table(mvs).drop(columns=["source"], errors="ignore"), "arm"), "",
                 _md_table(S.stopping_table(mvs), "arm"), "", _md_table(readings, "reading"), "",
                 *[f"- {line}" for line in S.reading_sentences(readings)], ""]
+    try: hl = S.load_study(ROOT / "studies" / "results" / "headline.json")
+    except FileNotFoundError: hl = None
+    if hl:
+        rows = {r["id"]: {"epochs trained": max(p["epochs_done"] for p in r["curve"]), "stopped early": S.stopped_early(r),
+                          **{t: S._metric(t, m) for t, m in r["test"].items() if isinstance(m, dict)}} for r in hl["runs"]}
+        import pandas as pd
+        out += ["**Lesson 04's headline model until early stopping** (`studies/headline.py`). " + _provenance_line(hl), "",
+                "Test scores per seed (topic and sentiment macro-F1, NER entity F1):", "", _md_table(pd.DataFrame(rows).T, "run"), ""]
     try: smp = S.load_study(ROOT / "studies" / "results" / "sampling.json")
     except FileNotFoundError: smp = None
     if smp:

@@ -19,11 +19,11 @@ import yaml
 from .core import MtstError
 
 # %% auto #0
-__all__ = ['FORMATS', 'TOP_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'SPLITS', 'USAGE_ERROR', 'RUN_FAILED', 'ConfigError',
-           'read_yaml', 'set_override', 'load_config', 'config_tasks', 'check_task_data', 'read_split',
+__all__ = ['FORMATS', 'TOP_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'SPLITS', 'DEVICE_HELP', 'USAGE_ERROR', 'RUN_FAILED',
+           'ConfigError', 'read_yaml', 'set_override', 'load_config', 'config_tasks', 'check_task_data', 'read_split',
            'resolve_source', 'build_model', 'load_model_folder', 'load_run', 'check_backbone', 'check_output_dir',
-           'check_resume', 'cmd_train', 'cmd_evaluate', 'format_prediction', 'cmd_predict', 'load_encoder',
-           'cmd_encode', 'make_parser', 'error_line', 'main']
+           'check_resume', 'cmd_train', 'cmd_evaluate', 'format_prediction', 'resolve_device', 'cmd_predict',
+           'load_encoder', 'cmd_encode', 'make_parser', 'error_line', 'main']
 
 # %% ../nbs/05_cli.ipynb #4b008d4a
 FORMATS = ("jsonl", "conll", "csv", "tsv")
@@ -494,7 +494,9 @@ def cmd_train(a) -> int:
 def cmd_evaluate(a) -> int:
     from mtst.data import MultiTaskCollator, encode_examples
     from mtst.training import evaluate
+    device = resolve_device(a.device)   # checked before loading anything
     model, cfg = load_run(a.run_dir)
+    model.to(device)
     tasks = list(model.tasks.values())
     if a.file:
         if not cfg: raise ConfigError(f"{a.run_dir}: no config.json, so the format of {a.file} is unknown; evaluate a run folder of `mtst train`")
@@ -531,6 +533,21 @@ def format_prediction(text: str, pred: dict) -> str:
         else: lines.append(f"  {task}: {v}")
     return "\n".join(lines)
 
+def resolve_device(name: str | None):
+    """The torch device `--device` names, checked (a clear line for an unknown or absent device), or the trainer's
+    default: the CUDA GPU, else Apple's MPS, else the CPU."""
+    import torch
+    if name is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu")
+    try: d = torch.device(name)
+    except RuntimeError: raise ConfigError(f"--device {name!r}: not a device name; use e.g. cpu, cuda, cuda:1 or mps") from None
+    if d.type == "cuda" and not torch.cuda.is_available(): raise ConfigError(f"--device {name}: no CUDA GPU here; use --device cpu")
+    if d.type == "cuda" and d.index is not None and d.index >= torch.cuda.device_count():
+        raise ConfigError(f"--device {name}: this machine has {torch.cuda.device_count()} CUDA GPU(s) (cuda:0 ...)")
+    if d.type == "mps" and not torch.backends.mps.is_available(): raise ConfigError(f"--device {name}: MPS is not available here; use --device cpu")
+    if d.type not in ("cpu", "cuda", "mps"): raise ConfigError(f"--device {name}: mtst runs on cpu, cuda or mps")
+    return d
+
 def _texts(a) -> list[str]:
     texts = list(a.text or [])
     if a.file:
@@ -554,8 +571,10 @@ def _jsonable(v):
     return v
 
 def cmd_predict(a) -> int:
-    model, _ = load_run(a.run_dir)
+    device = resolve_device(a.device)
     texts = _texts(a)
+    model, _ = load_run(a.run_dir)
+    model.to(device)
     preds = model.predict(texts, batch_size=a.batch_size)
     for t, p in zip(texts, preds):
         print(json.dumps({"text": t, **_jsonable(p)}, ensure_ascii=False) if a.json else format_prediction(t, p))
@@ -595,8 +614,8 @@ def cmd_encode(a) -> int:
     out = Path(a.out)   # checked before loading anything
     if out.suffix != ".npy": raise ConfigError(f"--out {a.out}: use a .npy file name")
     if out.is_dir(): raise ConfigError(f"--out {a.out}: is a folder; give a .npy file name")
-    texts = _texts(a)
-    enc = load_encoder(a.model)
+    device, texts = resolve_device(a.device), _texts(a)
+    enc = load_encoder(a.model).to(device)
     emb = enc.encode(texts, batch_size=a.batch_size)
     emb = np.asarray(emb.detach().cpu() if hasattr(emb, "detach") else emb, dtype=np.float32)
     want = _saved_dim(a.model)
@@ -620,6 +639,8 @@ def _positive_int(v: str) -> int:
     if n < 1: raise argparse.ArgumentTypeError(f"must be a positive integer, got {v!r}")
     return n
 
+DEVICE_HELP = "cpu, cuda, cuda:1, mps (default: the CUDA GPU, else MPS, else the CPU)"
+
 def make_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="mtst", description="Multi-task sentence transformers: train, evaluate, predict, encode.")
     common = argparse.ArgumentParser(add_help=False)
@@ -635,17 +656,17 @@ def make_parser() -> argparse.ArgumentParser:
     e.add_argument("run_dir"); e.add_argument("--split", default="test", choices=["train", "validation", "test"])
     e.add_argument("--file"); e.add_argument("--task", help="with --file: which task's format/columns the file has")
     e.add_argument("--report", action="store_true", help="per-class report"); e.add_argument("--json", action="store_true")
-    e.set_defaults(func=cmd_evaluate)
+    e.set_defaults(func=cmd_evaluate); e.add_argument("--device", help=DEVICE_HELP)
     p = sub.add_parser("predict", help="predictions of a trained run", parents=[common])
     p.add_argument("run_dir"); p.add_argument("text", nargs="*"); p.add_argument("--file")
     p.add_argument("--json", action="store_true"); p.add_argument("--batch-size", type=_positive_int, default=32)
-    p.set_defaults(func=cmd_predict)
+    p.set_defaults(func=cmd_predict); p.add_argument("--device", help=DEVICE_HELP)
     n = sub.add_parser("encode", help="sentence embeddings of a text file (.npy)", parents=[common])
     n.add_argument("model", help="a run folder, a saved model folder, or a backbone name")
     n.add_argument("text", nargs="*"); n.add_argument("--file", help="one sentence per line")
     n.add_argument("--out", required=True, help="output .npy file")
     n.add_argument("--batch-size", type=_positive_int, default=32); n.add_argument("--no-normalize", action="store_true", help="keep the raw (not unit-length) vectors")
-    n.set_defaults(func=cmd_encode)
+    n.set_defaults(func=cmd_encode); n.add_argument("--device", help=DEVICE_HELP)
     return ap
 
 # %% ../nbs/05_cli.ipynb #52a0e926

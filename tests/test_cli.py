@@ -486,3 +486,22 @@ def test_dry_run_warns_about_inert_loss_weights(tiny_cfg, tmp_path, capsys):
     joint = _edited(tiny_cfg, tmp_path, lambda c: c["training"].update(loss_weights={"topic": 5.0}, schedule="joint"))
     assert main(["train", str(joint), "--dry-run", "--output-dir", str(tmp_path / "o")]) == 0
     assert "static loss weights" not in capsys.readouterr().err
+
+
+def test_device_option(run_dir, capsys, tmp_path):
+    "evaluate, predict and encode take --device; a device this machine lacks, or a bad name, is one line before any loading."
+    import torch
+    assert main(["predict", str(run_dir), "Great delivery.", "--device", "cpu", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sentiment"]["label"]
+    assert main(["encode", str(run_dir), "one sentence", "--out", str(tmp_path / "e.npy"), "--device", "cpu"]) == 0
+    capsys.readouterr()
+    assert main(["evaluate", str(run_dir), "--split", "validation", "--device", "cpu", "--json"]) == 0
+    capsys.readouterr()
+    for bad, msg in (("gpu0", "not a device name"), ("cuda:7" if torch.cuda.is_available() else "cuda", "CUDA GPU"),
+                     ("xla", "mtst runs on cpu, cuda or mps")):
+        for cmd in (["predict", str(run_dir), "x"], ["evaluate", str(run_dir)], ["encode", str(run_dir), "x", "--out", str(tmp_path / "b.npy")]):
+            assert main([*cmd, "--device", bad]) == 2, (cmd, bad)
+            err = capsys.readouterr().err
+            assert f"--device {bad}" in err.replace("'", "") and msg in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "b.npy").exists()
+    assert cli.resolve_device(None).type == ("cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu")

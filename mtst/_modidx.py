@@ -609,5 +609,6 @@ d = { 'settings': { 'branch': 'main',
                             'mtst.utils.public_methods': ('utils.html#public_methods', 'mtst/utils.py'),
                             'mtst.utils.record': ('utils.html#record', 'mtst/utils.py'),
                             'mtst.utils.record_table': ('utils.html#record_table', 'mtst/utils.py'),
+                            'mtst.utils.recorded': ('utils.html#recorded', 'mtst/utils.py'),
                             'mtst.utils.scratch_dir': ('utils.html#scratch_dir', 'mtst/utils.py'),
                             'mtst.utils.show_methods': ('utils.html#show_methods', 'mtst/utils.py')}}}

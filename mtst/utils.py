@@ -21,8 +21,8 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 # %% auto #0
-__all__ = ['atomic_write', 'atomic_write_text', 'scratch_dir', 'eval_mode', 'record', 'record_table', 'public_methods',
-           'show_methods', 'TensorMemory', 'peak_rss']
+__all__ = ['atomic_write', 'atomic_write_text', 'scratch_dir', 'eval_mode', 'record', 'recorded', 'record_table',
+           'public_methods', 'show_methods', 'TensorMemory', 'peak_rss']
 
 # %% ../nbs/00a_utils.ipynb #cb20ba68
 def atomic_write(path: str | Path, write) -> Path:
@@ -71,6 +71,16 @@ def record(key: str, value, unit: str = ""):
         row = {"notebook": os.environ.get("MTST_NOTEBOOK", ""), "key": key, "value": value, "unit": unit}
         with open(Path(out) / "results.jsonl", "a", encoding="utf-8") as f: f.write(json.dumps(row) + "\n")
     return value
+
+# %% ../nbs/00a_utils.ipynb #4b573198
+def recorded(key: str, notebook: str | None = None):
+    "The last value `record` stored under `key` (from `notebook`, if given) in `$MTST_RESULTS_DIR/results.jsonl`; None if none."
+    out = os.environ.get("MTST_RESULTS_DIR")
+    path = Path(out) / "results.jsonl" if out else None
+    if path is None or not path.exists(): return None
+    rows = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    hits = [r["value"] for r in rows if r["key"] == key and (notebook is None or r["notebook"] == notebook)]
+    return hits[-1] if hits else None
 
 # %% ../nbs/00a_utils.ipynb #f97252e9
 def record_table(key: str, df, digits: int = 3):

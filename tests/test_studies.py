@@ -17,14 +17,14 @@ RUN_KEYS = {"id", "arm", "seed", "provenance", "tasks", "model", "config", "trai
 POINT_KEYS = {"step", "encoder_steps", "epochs_done", "kind", "seconds", "cpu_seconds", "task_steps", "validation"}
 
 
-def check_schema(data: dict, study: str, budget: str) -> None:
+def check_schema(data: dict, study: str, budget: str, tasks_per_step: int = 1) -> None:
     assert (data["study"], data["schema"], data["budget"]) == (study, 1, budget)
     assert data["provenance"] and {"commit", "dirty", "command", "versions", "machine", "started", "seconds"} <= set(data["provenance"][0])
     assert {"cpu", "cpu_flags", "cores", "threads", "gpu"} <= set(data["provenance"][0]["machine"])
     for r in data["runs"]:
         assert RUN_KEYS <= set(r), f"{r['id']}: missing {RUN_KEYS - set(r)}"
         assert r["id"] == f"{r['arm']}/seed{r['seed']}" and 0 <= r["provenance"] < len(data["provenance"])
-        assert sum(r["task_steps"].values()) == r["steps"]             # one task per step under these schedules
+        assert sum(r["task_steps"].values()) == tasks_per_step * r["steps"]   # one task per step, or all of them (joint)
         assert r["curve"] and all(POINT_KEYS <= set(p) for p in r["curve"])
         assert set(r["test"]) >= set(r["tasks"])
 
@@ -97,3 +97,18 @@ def test_missing_data_is_one_line(tmp_path):
     assert cmd.returncode == 1 and len(cmd.stderr.strip().splitlines()) == 1, cmd.stderr
     assert "conll" in cmd.stderr and str(tmp_path) in cmd.stderr
     assert not (tmp_path / "s.json").exists()
+
+
+def test_headline_smoke(tmp_path):
+    "Lesson 04's model on the course data (joint: every step trains every task), scored on the shipped test split."
+    import headline
+    from mtst.studies import cap_steps, load_study, stopped_early
+    out = tmp_path / "h.json"
+    headline.main(["--budget", "smoke", "--seeds", "0", "--out", str(out)])
+    data = load_study(out)
+    check_schema(data, "headline", "smoke", tasks_per_step=3)
+    (run,) = data["runs"]
+    assert run["train_sizes"] == {"topic": 32, "sentiment": 32, "ner": 32}
+    assert cap_steps({k: v for k, v in run.items() if k != "cap_steps"}) == run["cap_steps"] == 4   # 2 epochs x 2 joint batches
+    assert stopped_early(run) == (run["stopped_early"] and run["steps"] < run["cap_steps"])
+    assert all("epoch_end" in p["kind"] for p in run["curve"])            # one evaluation per epoch, at its end

@@ -96,7 +96,7 @@ class CurveLogger(TrainerCallback):
         if last is not None and last["step"] == trainer.state.global_step: last.update(kind="eval+epoch_end", epochs_done=epoch + 1)
         elif self.epoch_end: self._point(trainer, trainer.evaluate(), "epoch_end", epoch + 1)
 
-# %% ../nbs/04c_studies.ipynb #0da0d30f
+# %% ../nbs/04c_studies.ipynb #419e0c6e
 def _n_params(model) -> int: return sum(p.numel() for p in model.parameters())
 
 def cap_steps(run: dict) -> int:
@@ -144,16 +144,17 @@ def train_run(splits: dict, task_names, config: TrainConfig, seed: int, model_na
         test = tr.evaluate(encode_examples(pick("test"), tr.tokenizer, tasks, max_length=cfg.max_length))
     st = tr.state
     stopped = bool(st.stop) and st.global_step < tr.total_steps()   # (at the cap, a last evaluation without progress is no stop)
-    return {"tasks": names, "seed": seed, "model": model_name or DEFAULT_MODEL,
+    rec = {"tasks": names, "seed": seed, "model": model_name or DEFAULT_MODEL,
             "config": {k: v for k, v in cfg.to_dict().items() if k != "seed"},
             "train_sizes": {n: sum(n in e.labels for e in pick("train")) for n in names},
             "parameters": _n_params(model), "steps": st.global_step, "cap_steps": tr.total_steps(),
             "task_steps": dict(curve.task_steps),
             "best_step": st.best_step, "stopped_early": stopped,
-            "still_improving": still_improving({"stopped_early": stopped, "curve": curve.points}),
+
             "seconds": round(st.train_seconds, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mb": round(mem["MB"], 1),
             "curve": curve.points,
             "validation": plain_metrics(tr.metrics_after), "test": plain_metrics(test)}
+    return {**rec, "still_improving": still_improving(rec)}
 
 # %% ../nbs/04c_studies.ipynb #99b32315
 STUDY_SCHEMA = 1

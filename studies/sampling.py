@@ -21,7 +21,7 @@ NATURAL = {"ner": 14041, "sst2": 67349, "agnews": 120000}   # training set sizes
 BUDGETS = {   # fraction of the natural sizes, epochs over the scaled pools (the budget), seeds
     "smoke":  dict(fraction=0.001, n_val=16, n_test=16, test_limit=32, epochs=2, eval_every=7, seeds=[0, 1]),
     "course": dict(fraction=0.006, n_val=300, n_test=500, test_limit=None, epochs=2, eval_every=40, seeds=[0, 1, 2]),
-    "full":   dict(fraction=0.015, n_val=500, n_test=1000, test_limit=None, epochs=2, eval_every=126, seeds=[0, 1, 2]),
+    "full":   dict(fraction=0.01, n_val=500, n_test=1000, test_limit=None, epochs=2, eval_every=84, seeds=[0, 1, 2]),
 }
 ARMS = {"proportional": dict(schedule="proportional"), "temperature T=2": dict(schedule="temperature", temperature=2.0),
         "temperature T=5": dict(schedule="temperature", temperature=5.0), "annealed": dict(schedule="annealed"),

@@ -302,7 +302,7 @@ def floors_met(study: dict, split: str = "test") -> dict:
         if len(sub): out[t] = (float(sub[t].mean()), floor, bool(sub[t].mean() >= floor))
     return out
 
-# %% ../nbs/04c_studies.ipynb #8e0380a4
+# %% ../nbs/04c_studies.ipynb #ee94d054
 def at_point(run: dict, task: str, epochs: int | None = None, step: int | None = None) -> float:
     """`task`'s validation value on `run`'s curve at the end of epoch `epochs`, or at the last point at or before `step`."""
     pts = run["curve"]
@@ -314,7 +314,7 @@ def at_point(run: dict, task: str, epochs: int | None = None, step: int | None =
 def multi_vs_single_readings(study: dict, multi: str = "multi"):
     """Per reading (equal examples, equal encoder steps, trained): each task's mean multi − single difference and Δm%
     with its 95% t-interval over the paired seeds and the verdict (undefined where a single-task score is 0; no
-    interval with one seed). Only seeds with every arm count; none yet gives an empty table.
+    interval with one seed; no verdict with fewer than 3 seeds). Only seeds with every arm count; none yet gives an empty table.
     Returns (table, {reading: Verdict})."""
     import pandas as pd
     from mtst.evaluation import compare_seeds, delta_m
@@ -334,7 +334,8 @@ def multi_vs_single_readings(study: dict, multi: str = "multi"):
             row.update({"Δm %": float(np.mean(dms)), "verdict": "one seed: no interval"})
             if len(dms) >= 2:
                 v = verdicts[name] = compare_seeds(dms, [0.0] * len(dms), ("multi-task", "single-task"))
-                row.update({"95% interval": f"[{v.low:+.1f}, {v.high:+.1f}]", "verdict": v.verdict})
+                row.update({"95% interval": f"[{v.low:+.1f}, {v.high:+.1f}]",
+                            "verdict": v.verdict if len(dms) >= 3 else f"{len(dms)} seeds: not ranked"})
         if seeds: rows.append(row)
     cols = ["reading", *[f"{t} multi − single" for t in tasks], "Δm %", "95% interval", "verdict", "seeds"]
     return pd.DataFrame(rows, columns=cols).set_index("reading"), verdicts

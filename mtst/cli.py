@@ -388,9 +388,6 @@ def _metrics_table(metrics: dict) -> str:
     return "\n".join(f"  {t:<{w}}  " + "  ".join(f"{k} {v:.4f}" for k, v in m.items() if k != "n") + f"  (n={m.get('n')})"
                      for t, m in rows)
 
-_ROBERTA_LIKE = {"roberta", "xlm-roberta", "xlm-roberta-xl", "camembert", "longformer", "mpnet", "data2vec-text",
-                 "roberta-prelayernorm", "xmod", "ibert"}   # their positions start after the padding index
-
 # %% ../nbs/05_cli.ipynb #532adf0c
 def check_backbone(cfg: dict):
     """Load the backbone's config only (no weights): ConfigError if it cannot be found, is decoder-only, or has fewer
@@ -411,8 +408,8 @@ def check_backbone(cfg: dict):
         check_encoder_only(bc, name)
     except ImportError: pass
     except ValueError as e: raise ConfigError(f"{src}: backbone: {_oneline(e)}") from None
-    limit = getattr(bc, "max_position_embeddings", None)
-    if limit and getattr(bc, "model_type", "") in _ROBERTA_LIKE: limit -= (getattr(bc, "pad_token_id", None) or 1) + 1
+    from mtst.core import position_limit
+    limit = position_limit(bc)
     if limit and cfg["max_length"] and cfg["max_length"] > limit:
         raise ConfigError(f"{src}: max_length: {cfg['max_length']} is more than the {limit} positions of backbone {name!r}; "
                           f"set max_length <= {limit}")

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['DEFAULT_MODEL', 'DEFAULT_MODEL_PACKAGE', 'DEFAULT_MODEL_SHA256', 'default_model_dir', 'sha256_file', 'verify_weights',
-           'BackboneSpec', 'resolve_backbone', 'MtstError', 'WeightsError', 'load_weights', 'BackboneUnavailable',
-           'quiet_progress', 'check_offline_cache', 'check_encoder_only', 'load_tokenizer', 'load_backbone',
-           'align_tokens_to_words']
+__all__ = ['DEFAULT_MODEL', 'DEFAULT_MODEL_PACKAGE', 'DEFAULT_MODEL_SHA256', 'ROBERTA_LIKE', 'default_model_dir', 'sha256_file',
+           'verify_weights', 'BackboneSpec', 'resolve_backbone', 'MtstError', 'WeightsError', 'load_weights',
+           'BackboneUnavailable', 'quiet_progress', 'check_offline_cache', 'check_encoder_only', 'load_tokenizer',
+           'position_limit', 'load_backbone', 'align_tokens_to_words']
 
 # %% ../nbs/00_core.ipynb #64266edc
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -144,6 +144,16 @@ def load_tokenizer(name: str | BackboneSpec = DEFAULT_MODEL):
     return tok
 
 # %% ../nbs/00_core.ipynb #ec6bb299
+ROBERTA_LIKE = {"roberta", "xlm-roberta", "xlm-roberta-xl", "camembert", "longformer", "mpnet", "data2vec-text",
+                "roberta-prelayernorm", "xmod", "ibert"}   # model types whose position ids start after the padding index
+
+def position_limit(config) -> int | None:
+    """The longest input (in tokens) a backbone's position table holds: `max_position_embeddings`, less the
+    `padding_idx + 1` positions RoBERTa-family models skip (514 -> 512 for roberta-base); None if it has no limit."""
+    limit = getattr(config, "max_position_embeddings", None)
+    if limit and getattr(config, "model_type", "") in ROBERTA_LIKE: limit -= (getattr(config, "pad_token_id", None) or 1) + 1
+    return limit
+
 def load_backbone(name: str | BackboneSpec = DEFAULT_MODEL, **kwargs):
     "`(tokenizer, model, spec)` for a backbone: the embedded default offline, anything else via `from_pretrained`."
     spec = name if isinstance(name, BackboneSpec) else resolve_backbone(name)
@@ -154,7 +164,7 @@ def load_backbone(name: str | BackboneSpec = DEFAULT_MODEL, **kwargs):
         with quiet_progress():
             model = AutoModel.from_pretrained(spec.source, trust_remote_code=False, **kwargs)
     except OSError as e: raise _unavailable(spec, e) from None
-    limit = getattr(model.config, "max_position_embeddings", None)
+    limit = position_limit(model.config)
     if limit and tok.model_max_length > limit: tok.model_max_length = limit
     return tok, model, spec
 

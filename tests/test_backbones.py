@@ -114,3 +114,21 @@ def test_freezing_units_cover_the_backbone(folders, family):
     assert not stray, f"{family}: backbone parameters outside every unit: {stray}"
     freeze(model, "backbone")
     assert backbone_frozen(model), [n for n, p in model.encoder.backbone.named_parameters() if p.requires_grad]
+
+
+@pytest.mark.parametrize("family", ["roberta", "xlm-roberta"])
+def test_inputs_at_the_position_limit_run(folders, family, tmp_path):
+    "A tokenizer that allows more tokens than the position table holds is capped at the usable limit (max - pad - 1)."
+    import json
+    import shutil
+    from mtst.core import position_limit
+    folder = tmp_path / family
+    shutil.copytree(folders[family], folder)
+    cfg = json.loads((folder / "tokenizer_config.json").read_text())
+    (folder / "tokenizer_config.json").write_text(json.dumps({**cfg, "model_max_length": 512}))
+    tok, model, _ = load_backbone(str(folder))
+    limit = position_limit(model.config)
+    assert limit == model.config.max_position_embeddings - model.config.pad_token_id - 1 and tok.model_max_length == limit
+    ids = tok(" ".join(["word"] * 1000), truncation=True)["input_ids"]
+    assert len(ids) == limit
+    with torch.no_grad(): model(torch.tensor([ids]))                  # the longest input indexes inside the position table

@@ -17,6 +17,21 @@ def _bypassed(backbone: nn.Module) -> list[nn.Module]:
     "Modules whose `forward` the unpadded path replaces (their submodules are still called)."
     return [backbone, backbone.encoder] + [m for l in backbone.encoder.layer for m in (l, l.attention, l.attention.self)]
 
+_LAYER_PARTS = ("attention.self.query", "attention.self.key", "attention.self.value", "attention.self.dropout",
+                "attention.self.scaling", "attention.output", "intermediate", "output")   # what unpadded_forward reads
+
+def _missing_parts(backbone: nn.Module) -> str | None:
+    "The first attribute `unpadded_forward` reads that `backbone` lacks (e.g. after a transformers release renames one)."
+    if not hasattr(getattr(backbone, "embeddings", None), "forward"): return "embeddings"
+    for k, layer in enumerate(getattr(getattr(backbone, "encoder", None), "layer", None) or []):
+        for path in _LAYER_PARTS:
+            obj = layer
+            for part in path.split("."):
+                obj = getattr(obj, part, None)
+                if obj is None: return f"encoder.layer.{k}.{path}"
+    if not getattr(getattr(backbone, "encoder", None), "layer", None): return "encoder.layer"
+    return None
+
 def unpad_reason(backbone: nn.Module) -> str | None:
     "Why `unpadded_forward` cannot run `backbone` (one line), or None when it can."
     from transformers import BertModel
@@ -25,6 +40,8 @@ def unpad_reason(backbone: nn.Module) -> str | None:
     if cfg.is_decoder or getattr(cfg, "add_cross_attention", False): return "a decoder (causal or cross-attention) BERT"
     if getattr(cfg, "position_embedding_type", "absolute") != "absolute":
         return f"position_embedding_type={cfg.position_embedding_type!r} (only 'absolute' is unpadded)"
+    missing = _missing_parts(backbone)
+    if missing: return f"its modules differ from the BERT this forward was written for (no {missing}); the standard forward runs"
     if any(getattr(m, "gradient_checkpointing", False) for m in (backbone, backbone.encoder, *backbone.encoder.layer)):
         return "gradient checkpointing is on"
     if nn.modules.module._global_forward_hooks or nn.modules.module._global_forward_pre_hooks:

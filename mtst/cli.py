@@ -9,6 +9,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 import warnings
 from dataclasses import fields
@@ -165,13 +166,22 @@ def _file_task(t: dict, src: str, where: str, base: Path) -> dict:
         task[split] = str(f)
     return task
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+def _spelled_number(value, kind):
+    "A number-typed key's string that spells a number, as that number: YAML 1.1 reads `1e-4` (no dot) as a string."
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return float(value) if float in kinds and isinstance(value, str) and _NUMBER.fullmatch(value.strip()) else value
+
 def _check_training(tr: dict, tasks: list, src: str, max_length: int | None = None) -> dict:
     "The `training:` mapping, checked as `TrainConfig` checks it, and against the tasks (loss weights, metric) and this machine (fp16)."
     names = {t["name"] for t in tasks}
     kinds = _training_kinds()
     unknown = sorted(set(tr) - set(kinds))
     if unknown: raise _unknown(unknown, kinds, src, "training: ")
-    for k, v in tr.items(): _check_type(v, kinds[k], f"training.{k}", src)
+    for k, v in tr.items():
+        tr[k] = v = _spelled_number(v, kinds[k])
+        _check_type(v, kinds[k], f"training.{k}", src)
     from types import SimpleNamespace
     from mtst.training import TrainConfig, check_metric
     try: TrainConfig(**tr, max_length=max_length)

@@ -505,3 +505,17 @@ def test_device_option(run_dir, capsys, tmp_path):
             assert f"--device {bad}" in err.replace("'", "") and msg in err and len(err.strip().splitlines()) == 1, err
     assert not (tmp_path / "b.npy").exists()
     assert cli.resolve_device(None).type == ("cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu")
+
+
+def test_learning_rates_as_people_write_them(tmp_path):
+    "YAML 1.1 reads `1e-4` (no dot) as a string: a number-typed training key takes it as the number it spells."
+    c = _example(tmp_path)
+    for k in ("lr", "head_lr"): c["training"].pop(k, None)
+    text = yaml.safe_dump(c).replace("training:\n", "training:\n  lr: 1e-4\n  head_lr: 5E-3\n", 1)
+    (tmp_path / "c.yaml").write_text(text)
+    assert yaml.safe_load(text)["training"]["lr"] == "1e-4"                 # what PyYAML hands over
+    cfg = load_config(tmp_path / "c.yaml")
+    assert cfg["training"]["lr"] == 1e-4 and cfg["training"]["head_lr"] == 5e-3
+    assert load_config(EXAMPLE, ["training.lr=2e-5"])["training"]["lr"] == 2e-5
+    for bad in ("training.lr=fast", "training.lr=nan", "training.epochs=1e1"):   # words, NaN and a float for an int stay errors
+        with pytest.raises(ConfigError, match="must be"): load_config(EXAMPLE, [bad])

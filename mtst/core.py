@@ -16,7 +16,7 @@ from pathlib import Path
 __all__ = ['DEFAULT_MODEL', 'DEFAULT_MODEL_PACKAGE', 'DEFAULT_MODEL_SHA256', 'ROBERTA_LIKE', 'default_model_dir', 'sha256_file',
            'verify_weights', 'BackboneSpec', 'resolve_backbone', 'MtstError', 'WeightsError', 'load_weights',
            'BackboneUnavailable', 'quiet_progress', 'check_offline_cache', 'check_encoder_only', 'load_tokenizer',
-           'position_limit', 'load_backbone', 'align_tokens_to_words']
+           'position_limit', 'load_backbone', 'check_positive_int', 'align_tokens_to_words']
 
 # %% ../nbs/00_core.ipynb #64266edc
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -167,6 +167,13 @@ def load_backbone(name: str | BackboneSpec = DEFAULT_MODEL, **kwargs):
     limit = position_limit(model.config)
     if limit and tok.model_max_length > limit: tok.model_max_length = limit
     return tok, model, spec
+
+# %% ../nbs/00_core.ipynb #4353fe6f
+def check_positive_int(value, name: str) -> int:
+    "`value` if it is a positive int, else ValueError naming `name` (a bool is no count, though Python counts it as an int)."
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return value
 
 # %% ../nbs/00_core.ipynb #2681f112
 def align_tokens_to_words(offsets, spans) -> list[int | None]:

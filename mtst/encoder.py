@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
-from .core import DEFAULT_MODEL, load_backbone, load_weights
+from .core import DEFAULT_MODEL, check_positive_int, load_backbone, load_weights
 from .unpad import unpad_reason, unpadded_forward
 from .utils import atomic_write_text, eval_mode
 
@@ -190,7 +190,7 @@ def encode(self: SentenceEncoder, sentences, batch_size: int = 32, output_value:
     if output_value not in ("sentence_embedding", "token_embeddings"):
         raise ValueError(f"output_value must be 'sentence_embedding' or 'token_embeddings', got {output_value!r}")
     if precision not in ("fp32", "bf16"): raise ValueError(f"precision must be 'fp32' or 'bf16', got {precision!r}")
-    if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    check_positive_int(batch_size, "batch_size")
     dev, n, tokens_out = self.device, len(sentences), output_value == "token_embeddings"
     if n == 0:
         empty = [] if tokens_out else torch.zeros(0, self.dim)

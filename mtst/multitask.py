@@ -17,7 +17,7 @@ from huggingface_hub import ModelHubMixin
 from torch import nn
 
 from .data import Example, MultiTaskCollator, Task, encode_examples, word_spans
-from .core import load_weights, quiet_progress
+from .core import check_positive_int, load_weights, quiet_progress
 from .utils import atomic_write_text, eval_mode
 from .encoder import Pooling, SentenceEncoder
 
@@ -233,7 +233,7 @@ def predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> li
     """Readable predictions, one dict per text (input order): `{task: {label, score, probabilities}}` for sentence
     tasks, `{task: [{text, label, start, end, score}]}` (character offsets) for token tasks."""
     texts, names = _check_texts(texts), self.task_names(tasks)
-    if not isinstance(batch_size, int) or batch_size < 1: raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    check_positive_int(batch_size, "batch_size")
     if not texts: return []
     tok = self.encoder.tokenizer
     feats = encode_examples([Example(t, {}, f"texts[{i}]") for i, t in enumerate(texts)], tok, [], self.encoder.max_length)

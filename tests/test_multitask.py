@@ -365,3 +365,10 @@ def test_tensor_memory():
     assert (m.peak, m.current) == (8_000_000, 4_000_000)
     del y, z
     assert m.current == 0
+
+
+@pytest.mark.parametrize("bad", [True, 0, 2.5, "8"])
+def test_batch_size_must_be_a_count(model, encoder, bad):
+    "predict and encode refuse a batch size that is no positive int (a bool included: Python counts True as 1)."
+    with pytest.raises(ValueError, match=r"batch_size must be a positive int, got"): model.predict(["a text"], batch_size=bad)
+    with pytest.raises(ValueError, match=r"batch_size must be a positive int, got"): encoder.encode(["a text"], batch_size=bad)

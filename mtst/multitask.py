@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -16,7 +17,7 @@ from fastcore.basics import patch
 from huggingface_hub import ModelHubMixin
 from torch import nn
 
-from .data import Example, MultiTaskCollator, Task, encode_examples, word_spans
+from .data import DataWarning, Example, MultiTaskCollator, Task, encode_examples, word_spans
 from .core import check_positive_int, load_weights, quiet_progress
 from .utils import atomic_write_text, eval_mode
 from .encoder import Pooling, SentenceEncoder
@@ -228,6 +229,16 @@ def _token_prediction(task: Task, text: str, word_ids: list, probs: torch.Tensor
     p, ids = probs[[first[w] for w in kept]].max(-1)
     return decode_entities(text, spans, [task.labels[i] for i in ids.tolist()], p.tolist())
 
+def _warn_truncated(texts, feats, limit: int) -> None:
+    "One warning naming the texts whose last words fall beyond `limit` tokens (their predictions see only the start)."
+    cut = [i for i, f in enumerate(feats) if len(f["input_ids"]) >= limit
+           and max((w for w in f["word_ids"] if w is not None), default=-1) < len(word_spans(texts[i])) - 1]
+    if cut:
+        warnings.warn(f"{len(cut)} of {len(texts)} text(s) are longer than max_length={limit} tokens ("
+                      + ", ".join(f"texts[{i}]" for i in cut[:5]) + (", ..." if len(cut) > 5 else "") + "): their predictions "
+                      "see only the first tokens, and entities after them are not labelled; split long texts or raise max_length",
+                      DataWarning, stacklevel=3)
+
 @patch
 def predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> list[dict]:
     """Readable predictions, one dict per text (input order): `{task: {label, score, probabilities}}` for sentence
@@ -240,6 +251,7 @@ def predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> li
     collate = MultiTaskCollator(tok, [])
     order = sorted(range(len(texts)), key=lambda i: -len(feats[i]["input_ids"]))
     results, dev, limit = [None] * len(texts), self.device, self.encoder.max_length
+    _warn_truncated(texts, feats, limit)
     with torch.inference_mode(), eval_mode(self):
         for s in range(0, len(order), batch_size):
             idx = order[s:s + batch_size]

@@ -372,3 +372,15 @@ def test_batch_size_must_be_a_count(model, encoder, bad):
     "predict and encode refuse a batch size that is no positive int (a bool included: Python counts True as 1)."
     with pytest.raises(ValueError, match=r"batch_size must be a positive int, got"): model.predict(["a text"], batch_size=bad)
     with pytest.raises(ValueError, match=r"batch_size must be a positive int, got"): encoder.encode(["a text"], batch_size=bad)
+
+
+def test_predict_warns_about_texts_past_max_length(model, encoder):
+    "A text whose last words fall beyond max_length tokens gets a warning naming it (its entities after them are not labelled)."
+    import warnings
+    from mtst.data import DataWarning
+    long = " ".join(["Leeds"] * (encoder.max_length + 20))
+    with pytest.warns(DataWarning, match=r"1 of 2 text\(s\) are longer than max_length=\d+ tokens \(texts\[1\]\)"):
+        model.predict(["A short one.", long])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.predict(["A short one.", "Another short one."])          # no warning when every word is seen

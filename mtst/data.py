@@ -181,15 +181,26 @@ def _check_words(text: str, words, at: str) -> list[tuple[int, int]]:
         out.append((w[0], w[1])); prev = w[1]
     return out
 
+def _check_span_list(spans, at: str = "") -> None:
+    "DataError unless `spans` is a list of `Span` (a list of IOB tags gets the hint to convert it)."
+    seq = not isinstance(spans, (str, bytes))
+    if seq and all(isinstance(sp, Span) for sp in spans): return
+    shown = f"{list(spans)[:4]!r}{' ...' if len(spans) > 4 else ''}" if seq else repr(spans)
+    hint = ("a list of tags: convert them with bio_to_spans(text, tags)" if seq and spans and all(isinstance(t, str) for t in spans)
+            else "not a list of Span")
+    raise DataError(f"{at}a token task's labels are a list of Span(start, end, label), got {shown} ({hint})")
+
 def check_spans(text: str, spans: Sequence[Span], where: str = "", words: Sequence[tuple[int, int]] | None = None) -> list[Span]:
     """Validate spans against `text` (inside, non-empty, non-overlapping, on word boundaries); return them sorted.
     `words`: the word `(start, end)` spans (default `word_spans(text)`)."""
     at = f"{where}: " if where else ""
     words = word_spans(text) if words is None else _check_words(text, words, at)
     starts, ends = {s for s, _ in words}, {e for _, e in words}
+    _check_span_list(spans, at)
     spans = sorted(spans)
     for sp in spans:
-        if not isinstance(sp.label, str) or not sp.label: raise DataError(f"{at}span {sp} has an empty label")
+        if not isinstance(sp.label, str): raise DataError(f"{at}span {sp}: its label must be a string, got {type(sp.label).__name__}")
+        if not sp.label: raise DataError(f"{at}span {sp} has an empty label")
         if not (isinstance(sp.start, int) and isinstance(sp.end, int)) or isinstance(sp.start, bool) or isinstance(sp.end, bool):
             raise DataError(f"{at}span {sp}: start and end must be integers")
         if sp.start >= sp.end: raise DataError(f"{at}span {sp} is empty (start >= end)")
@@ -271,6 +282,7 @@ def check_label(task: Task | None, value, where: str):
         if value not in task.label2id:
             raise DataError(f"{where}: unknown {task.name} label {value!r} (known: {list(task.labels)})")
     else:
+        _check_span_list(value, f"{where}: ")
         for sp in value:
             if sp.label not in task.entity_types:
                 raise DataError(f"{where}: unknown {task.name} entity type {sp.label!r} (known: {list(task.entity_types)})")

@@ -445,3 +445,15 @@ def test_length_grouped_batches():
     bb = length_grouped_batches(big, 10, seed=0)
     assert all(max(x) - min(x) < 600 for x in bb) and len(bb) == 100  # grouped inside each mega-chunk
     with pytest.raises(ValueError, match="batch_size"): length_grouped_batches(lengths, 0)
+
+
+def test_token_labels_must_be_spans():
+    "A list of IOB tags (or anything but Span objects) where spans are expected is one DataError with the fix, not AttributeError."
+    from mtst.core import load_tokenizer
+    from mtst.data import DataError, Example, Span, Task, check_spans, encode_examples
+    ner = Task.for_entities("ner", ["PER"])
+    with pytest.raises(DataError, match=r"a\.jsonl:3: a token task's labels are a list of Span\(start, end, label\), got \['B-PER', 'O', 'O'\] "
+                                        r"\(a list of tags: convert them with bio_to_spans\(text, tags\)\)"):
+        encode_examples([Example("John runs far", {"ner": ["B-PER", "O", "O"]}, "a.jsonl:3")], load_tokenizer(), [ner])
+    with pytest.raises(DataError, match="got 'B-PER O O' \\(not a list of Span\\)"): check_spans("John runs far", "B-PER O O")
+    with pytest.raises(DataError, match="its label must be a string, got int"): check_spans("John runs far", [Span(0, 4, 3)])

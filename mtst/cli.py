@@ -403,13 +403,13 @@ def check_backbone(cfg: dict):
     """Load the backbone's config only (no weights): ConfigError if it cannot be found, is decoder-only, or has fewer
     positions than `max_length`. Returns the transformers config."""
     from transformers import AutoConfig
-    from mtst.core import BackboneUnavailable, check_offline_cache, resolve_backbone
+    from mtst.core import BackboneUnavailable, WeightsError, check_offline_cache, resolve_backbone
     src, name = cfg["config_file"], cfg["backbone"]
     try:
         spec = resolve_backbone(name)
         check_offline_cache(spec)
         bc = AutoConfig.from_pretrained(spec.source, trust_remote_code=False)
-    except BackboneUnavailable as e: raise ConfigError(f"{src}: backbone: {_oneline(e)}") from None
+    except (BackboneUnavailable, WeightsError) as e: raise ConfigError(f"{src}: backbone: {_oneline(e)}") from None
     except (OSError, ValueError) as e:   # not found, not a valid hub id (HFValidationError), unknown model type
         raise ConfigError(f"{src}: backbone: cannot load the config of {name!r} ({type(e).__name__}: {_oneline(e)}); "
                           f"give a local model folder or a Hugging Face model id") from None

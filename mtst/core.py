@@ -14,9 +14,9 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['DEFAULT_MODEL', 'DEFAULT_MODEL_PACKAGE', 'DEFAULT_MODEL_SHA256', 'ROBERTA_LIKE', 'default_model_dir', 'sha256_file',
-           'verify_weights', 'BackboneSpec', 'resolve_backbone', 'MtstError', 'WeightsError', 'load_weights',
-           'BackboneUnavailable', 'quiet_progress', 'check_offline_cache', 'check_encoder_only', 'load_tokenizer',
-           'position_limit', 'load_backbone', 'check_positive_int', 'align_tokens_to_words']
+           'verify_weights', 'BackboneSpec', 'resolve_backbone', 'check_model_folder', 'MtstError', 'WeightsError',
+           'load_weights', 'BackboneUnavailable', 'quiet_progress', 'check_offline_cache', 'check_encoder_only',
+           'load_tokenizer', 'position_limit', 'load_backbone', 'check_positive_int', 'align_tokens_to_words']
 
 # %% ../nbs/00_core.ipynb #64266edc
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -74,8 +74,34 @@ def resolve_backbone(name: str = DEFAULT_MODEL) -> BackboneSpec:
     if name == DEFAULT_MODEL and (folder := default_model_dir()) is not None:
         verify_weights(folder)
         return BackboneSpec(name, str(folder), _st_max_length(folder), embedded=True)
-    if Path(name).is_dir(): return BackboneSpec(name, str(Path(name)), _st_max_length(Path(name)))
+    p = Path(name).expanduser()
+    if p.is_dir():
+        check_model_folder(p)
+        return BackboneSpec(name, str(p), _st_max_length(p))
+    if p.exists(): raise BackboneUnavailable(f"{name}: is a file; give the model's folder (with config.json) or a Hugging Face id")
+    if p.is_absolute() or name.startswith((".", "~")) or name.count("/") > 1:   # a path, not a Hub id ('namespace/name')
+        raise BackboneUnavailable(f"{name}: no such folder, and not a Hugging Face id ('name' or 'namespace/name'); give a local "
+                                  f"model folder or an id such as 'bert-base-uncased'")
     return BackboneSpec(name, name, None)
+
+def check_model_folder(folder: Path) -> None:
+    """A local backbone folder must hold `config.json` and readable safetensors weights; a pickle-only checkpoint
+    (`pytorch_model.bin`) is refused: loading pickle can run code, and mtst reads safetensors only."""
+    from safetensors import SafetensorError, safe_open
+    if not (folder / "config.json").is_file():
+        raise BackboneUnavailable(f"{folder}: not a model folder (no config.json); give a folder written by save_pretrained "
+                                  f"or a Hugging Face id")
+    weights = sorted(folder.glob("*.safetensors"))
+    if not weights and any(folder.glob("*.bin")):
+        raise WeightsError(f"{folder}: holds only pickle weights ({', '.join(sorted(f.name for f in folder.glob('*.bin')))}), which "
+                           f"can run code when loaded; mtst reads safetensors only: convert them where you trust the file "
+                           f"(AutoModel.from_pretrained(folder).save_pretrained(folder))")
+    for f in weights:   # the header only: cheap, and a truncated or damaged file fails here with its name
+        try:
+            with safe_open(str(f), "pt"): pass
+        except (SafetensorError, OSError) as e:
+            raise WeightsError(f"{f}: cannot read these weights ({type(e).__name__}: {e}); the file is damaged or "
+                               f"incomplete: restore it or save the model again") from None
 
 # %% ../nbs/00_core.ipynb #5ec9ae66
 class MtstError(Exception):

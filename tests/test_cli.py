@@ -257,7 +257,7 @@ def test_damaged_backbone_weights_name_the_backbone(backbone, tiny_cfg, tmp_path
     out = tmp_path / "run"
     assert main(["train", str(tiny_cfg), "--output-dir", str(out), "--set", f"backbone={bad}", "--no-progress"]) == 2
     err = one_error_line(capsys)
-    assert f"backbone '{bad}': cannot build the model from it (SafetensorError" in err and not out.exists()
+    assert f"backbone: {bad / 'model.safetensors'}: cannot read these weights (SafetensorError" in err and not out.exists()
 
 
 def test_resume_may_change_the_budget_and_refuses_without_checkpoint(tiny_cfg, tiny_run, tmp_path, capsys):
@@ -293,7 +293,7 @@ def test_dry_run_checks_everything_but_training(tiny_cfg, backbone, tmp_path, ca
     fails(lambda c: c["training"].update(loss_weights={"topic": float("inf")}), "training.loss_weights.topic must be a finite number")
     fails(lambda c: c["training"].update(batch_size=True), "training.batch_size must be an integer, got True")
     fails(lambda c: c.update(max_length=129), "max_length: 129 is more than the 128 positions")
-    fails(lambda c: c.update(backbone="not a/valid//hub id"), "backbone: cannot load the config of 'not a/valid//hub id'")
+    fails(lambda c: c.update(backbone="not a/valid//hub id"), "backbone: not a/valid//hub id: no such folder, and not a Hugging Face id")
     fails(lambda c: c.update(backbone=str(tmp_path / "missing")), "backbone")
     from transformers import GPT2Config
     GPT2Config(n_layer=1, n_embd=32, n_head=2).save_pretrained(tmp_path / "gpt")

@@ -55,7 +55,26 @@ def test_missing_weights(tmp_path):
 def test_local_folder_uses_its_st_max_length(tmp_path):
     spec = core.resolve_backbone(str(core.default_model_dir()))
     assert spec.max_length == 256 and not spec.embedded
-    assert core.resolve_backbone(str(tmp_path)).max_length is None
+    (tmp_path / "config.json").write_text((core.default_model_dir() / "config.json").read_text())
+    assert core.resolve_backbone(str(tmp_path)).max_length is None   # a model folder without sentence_bert_config.json
+
+
+def test_bad_local_folders_are_one_line(tmp_path):
+    "A missing folder, a folder without config.json, truncated safetensors, pickle-only weights, a file: each named in one line."
+    src = core.default_model_dir()
+    trunc, pickle_only, empty = tmp_path / "trunc", tmp_path / "pickle", tmp_path / "empty"
+    for d in (trunc, pickle_only, empty): d.mkdir()
+    for d in (trunc, pickle_only): (d / "config.json").write_text((src / "config.json").read_text())
+    (trunc / "model.safetensors").write_bytes((src / "model.safetensors").read_bytes()[:100_000])
+    (pickle_only / "pytorch_model.bin").write_bytes(b"not loaded")
+    cases = [(tmp_path / "missing", core.BackboneUnavailable, "no such folder"),
+             (empty, core.BackboneUnavailable, "not a model folder (no config.json)"),
+             (trunc, core.WeightsError, "model.safetensors: cannot read these weights"),
+             (pickle_only, core.WeightsError, "holds only pickle weights (pytorch_model.bin)"),
+             (trunc / "config.json", core.BackboneUnavailable, "is a file")]
+    for path, kind, msg in cases:
+        with pytest.raises(kind) as e: core.load_backbone(str(path))
+        assert msg in str(e.value) and str(path) in str(e.value) and "\n" not in str(e.value), str(e.value)
 
 
 def test_unreachable_hub_name_fails_fast_in_one_line():

@@ -374,9 +374,10 @@ def _read_json(f: Path) -> dict:
 def load_model_folder(folder: str | Path):
     "`MultiTaskModel.from_pretrained(folder)`; any failure becomes one ConfigError naming the folder."
     from mtst.multitask import MultiTaskModel
+    from mtst.core import out_of_memory
     try: return MultiTaskModel.from_pretrained(folder)
-    except MemoryError: raise
     except Exception as e:   # damaged weights (SafetensorError), bad JSON, wrong shapes, missing files...
+        if out_of_memory(e): raise
         raise ConfigError(f"{folder}: cannot load the model ({type(e).__name__}: {_oneline(e)}); "
                           f"the folder is damaged or incomplete: restore it or train again") from e
 
@@ -480,9 +481,11 @@ def cmd_train(a) -> int:
         return 0
     set_seed(tc.seed)   # before the model exists: its new heads draw their first weights from this seed
     from mtst.core import BackboneUnavailable
+    from mtst.core import out_of_memory
     try: model = build_model(cfg, tasks)
-    except (BackboneUnavailable, MemoryError): raise
+    except BackboneUnavailable: raise
     except Exception as e:   # e.g. damaged weight files (SafetensorError), which name no file themselves
+        if out_of_memory(e): raise
         raise ConfigError(f"{cfg['config_file']}: backbone {cfg['backbone']!r}: cannot build the model from it "
                           f"({type(e).__name__}: {_oneline(e)}); check that folder's files or choose another backbone") from e
     trainer = MultiTaskTrainer(model, train, val, tc)

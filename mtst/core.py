@@ -16,7 +16,8 @@ from pathlib import Path
 __all__ = ['DEFAULT_MODEL', 'DEFAULT_MODEL_PACKAGE', 'DEFAULT_MODEL_SHA256', 'ROBERTA_LIKE', 'default_model_dir', 'sha256_file',
            'verify_weights', 'BackboneSpec', 'resolve_backbone', 'check_model_folder', 'MtstError', 'WeightsError',
            'load_weights', 'BackboneUnavailable', 'quiet_progress', 'check_offline_cache', 'check_encoder_only',
-           'load_tokenizer', 'position_limit', 'load_backbone', 'check_positive_int', 'align_tokens_to_words']
+           'load_tokenizer', 'position_limit', 'load_backbone', 'check_positive_int', 'out_of_memory',
+           'align_tokens_to_words']
 
 # %% ../nbs/00_core.ipynb #64266edc
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -200,6 +201,11 @@ def check_positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} must be a positive int, got {value!r}")
     return value
+
+def out_of_memory(e: BaseException) -> bool:
+    "True for an out-of-memory error (host or device): one a 'damaged file' message must not swallow."
+    import torch
+    return isinstance(e, (MemoryError, getattr(torch, "OutOfMemoryError", MemoryError)))
 
 # %% ../nbs/00_core.ipynb #2681f112
 def align_tokens_to_words(offsets, spans) -> list[int | None]:

@@ -239,12 +239,19 @@ def load_source_dataset(spec: dict):
         import datasets
         try: ds = datasets.load_dataset(spec["hub"], spec.get("config"), split=split or "train", revision=spec.get("revision"))
         except Exception as e:
-            raise DataError(f"{what}: cannot load from the Hugging Face Hub ({_oneline(e)}); offline, {GET_DATA}") from None
+            from mtst.core import out_of_memory
+            if out_of_memory(e): raise
+            why = ("check the data set's name, config and your access (a gated data set needs `huggingface-cli login`)"
+                   if hub_reachable() else f"the Hub is not reachable: {GET_DATA}")
+            raise DataError(f"{what}: cannot load from the Hugging Face Hub ({_oneline(e)}); {why}") from e
         name = spec["hub"] + (f"/{spec['config']}" if spec.get("config") else "")
     elif where == ["disk"]:
         import datasets
         try: ds = datasets.load_from_disk(str(Path(spec["disk"]).expanduser()))
-        except Exception as e: raise DataError(f"{what}: cannot load_from_disk ({_oneline(e)})") from None
+        except Exception as e:
+            from mtst.core import out_of_memory
+            if out_of_memory(e): raise
+            raise DataError(f"{what}: cannot load_from_disk ({_oneline(e)})") from e
         ds, _, name = _pick_split(ds, split, str(spec["disk"]))
     else:
         f = _folder_file(spec, what)

@@ -290,6 +290,9 @@ class CheckpointError(MtstError, ValueError):
     "A checkpoint that is missing, damaged or not one of mtst's; the message names the file."
 
 def _damaged(f: Path, e: Exception) -> CheckpointError:
+    "The one-line error for a checkpoint file that cannot be read; an out-of-memory error is no damage and propagates as it is."
+    from mtst.core import out_of_memory
+    if out_of_memory(e): raise e
     return CheckpointError(f"{f}: cannot read it ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); "
                            f"the file is damaged, or written for another model: resume from another checkpoint or start a new run")
 
@@ -391,7 +394,7 @@ def read(cls: CheckpointManager, ck: str | Path) -> tuple[TrainState, dict]:
     for name in (EXTRA_FILE, STATE_FILE):
         if not (ck / name).is_file(): raise CheckpointError(f"{ck / name}: not found; `{ck}` is not a complete checkpoint folder")
     try: extra = torch.load(ck / EXTRA_FILE, weights_only=True, map_location="cpu")   # a GPU run's checkpoint loads anywhere
-    except Exception as e: raise _damaged(ck / EXTRA_FILE, e) from None   # UnpicklingError, RuntimeError (zip), EOFError...
+    except Exception as e: raise _damaged(ck / EXTRA_FILE, e) from e   # UnpicklingError, RuntimeError (zip), EOFError...
     return TrainState.load(ck / STATE_FILE), extra
 
 @patch(cls_method=True)
@@ -405,7 +408,7 @@ def load(cls: CheckpointManager, ck: str | Path, model: nn.Module, saved: tuple 
     try:
         with torch.random.fork_rng(devices=[]):   # building the saved model draws random numbers: leave the caller's state
             getattr(model, "module", model).load_state_dict(MultiTaskModel.from_pretrained(f).state_dict())
-    except Exception as e: raise _damaged(f, e) from None   # SafetensorError, or weights of another model (RuntimeError)
+    except Exception as e: raise _damaged(f, e) from e   # SafetensorError, or weights of another model (RuntimeError)
     return state
 
 # %% ../nbs/04_training.ipynb #f987df90

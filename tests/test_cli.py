@@ -519,3 +519,15 @@ def test_learning_rates_as_people_write_them(tmp_path):
     assert load_config(EXAMPLE, ["training.lr=2e-5"])["training"]["lr"] == 2e-5
     for bad in ("training.lr=fast", "training.lr=nan", "training.epochs=1e1"):   # words, NaN and a float for an int stay errors
         with pytest.raises(ConfigError, match="must be"): load_config(EXAMPLE, [bad])
+
+
+def test_out_of_memory_is_not_a_damaged_folder(tiny_run, monkeypatch):
+    "Loading a run that runs out of memory raises the out-of-memory error itself, not 'the folder is damaged'."
+    import torch
+    from mtst.multitask import MultiTaskModel
+    def oom(*a, **k): raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+    monkeypatch.setattr(MultiTaskModel, "from_pretrained", classmethod(lambda cls, *a, **k: oom()))
+    with pytest.raises(torch.OutOfMemoryError): cli.load_model_folder(tiny_run / "model")
+    from mtst.training import CheckpointManager
+    ck = CheckpointManager(tiny_run / "checkpoints").latest()
+    with pytest.raises(torch.OutOfMemoryError): CheckpointManager.load(ck, MultiTaskModel.__new__(MultiTaskModel))

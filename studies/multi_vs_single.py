@@ -25,7 +25,7 @@ BUDGETS = {   # training sizes per task, validation size, evaluation and stoppin
                    eval_every=2, patience=2, seeds=[0, 1]),
     "course": dict(sizes={"ner": 600, "sst2": 600, "agnews": 600}, n_val=300, n_test=500, test_limit=None, epochs=2,
                    eval_every=40, patience=2, seeds=[0, 1, 2]),
-    "full":   dict(sizes={"ner": 5000, "sst2": 12000, "agnews": 4000}, n_val=500, n_test=1000, test_limit=None, epochs=2,
+    "full":   dict(sizes={"ner": 5000, "sst2": 10000, "agnews": 8000}, n_val=500, n_test=1000, test_limit=None, epochs=2,
                    eval_every=300, patience=2, seeds=[0, 1, 2]),
 }
 TRAIN = dict(batch_size=16, lr=5e-5, warmup_ratio=0.1, weight_decay=0.01, max_grad_norm=1.0, max_length=128,

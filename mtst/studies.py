@@ -265,7 +265,7 @@ def arm_summary(study: dict, split: str = "test"):
     out["seeds"] = g.size()
     return out
 
-# %% ../nbs/04c_studies.ipynb #04d49568
+# %% ../nbs/04c_studies.ipynb #9ee7f048
 REFERENCES = [   # (what, task, value, source): figures a learner can look up, for the same data sets
     ("bert-base, fine-tuned", "ner", 0.951, "Devlin et al. 2019 (BERT), CoNLL-2003 dev F1 96.4 large / 95.1 base"),
     ("all-MiniLM-L6-v2 + HF Trainer, 1 epoch of the full train set", "ner", 0.848, "../shared/data/README.md, measured on a CPU like this one"),
@@ -281,7 +281,9 @@ def quality_table(study: dict, split: str = "test"):
     tasks = [c for c in out.columns if c != "seeds"]
     extra = pd.DataFrame([{"arm": "floor (a trained reference row reaches it)", **{t: f"{FLOORS[t]:.2f}" for t in tasks if t in FLOORS}}]
                          + [{"arm": f"reference: {w}", t: f"{v:.3f}", "source": src} for w, t, v, src in REFERENCES if t in tasks])
-    return pd.concat([out.reset_index(), extra], ignore_index=True).set_index("arm").fillna("")
+    table = pd.concat([out.reset_index(), extra], ignore_index=True).set_index("arm")
+    table["seeds"] = table["seeds"].astype("Int64")   # whole numbers, blank for the floor and reference rows
+    return table.astype(object).fillna("")
 
 def stopping_table(study: dict):
     "Per arm: runs, how many stopped early, how many ended at the cap while still improving, mean steps and best step."

@@ -9,7 +9,8 @@ natural size ratio (14,041 : 67,349 : 120,000 sentences) scaled down as a whole,
 is a sampling schedule of `mtst.training` on the same budget (the same number of optimizer steps, one task per step):
 `proportional` (p ∝ n), `temperature` T = 2 and T = 5 (p ∝ n^(1/T)), `annealed` (α from 1 to 0.2 over the epochs,
 Stickland & Murray 2019) and `round_robin` (equal shares). Every run ends at the budget (no early stopping: the
-budget is the fixed quantity compared) and is scored once on test; the steps each task really got are counted.
+budget is the fixed quantity compared), is validated at each epoch's end and scored once on test (1,000 sentences of
+each official dev file, and a held-out block of AG News); the steps each task really got are counted.
 `mtst.studies.schedule_verdicts` pairs each schedule with proportional by seed.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ NATURAL = {"ner": 14041, "sst2": 67349, "agnews": 120000}   # training set sizes
 BUDGETS = {   # fraction of the natural sizes, epochs over the scaled pools (the budget), seeds
     "smoke":  dict(fraction=0.001, n_val=16, n_test=16, test_limit=32, epochs=2, eval_every=7, seeds=[0, 1]),
     "course": dict(fraction=0.006, n_val=300, n_test=500, test_limit=None, epochs=2, eval_every=40, seeds=[0, 1, 2]),
-    "full":   dict(fraction=0.01, n_val=500, n_test=1000, test_limit=None, epochs=2, eval_every=84, seeds=[0, 1, 2]),
+    "full":   dict(fraction=0.01, n_val=500, n_test=1000, test_limit=1000, epochs=2, eval_every=None, seeds=[0, 1, 2]),
 }
 ARMS = {"proportional": dict(schedule="proportional"), "temperature T=2": dict(schedule="temperature", temperature=2.0),
         "temperature T=5": dict(schedule="temperature", temperature=5.0), "annealed": dict(schedule="annealed"),

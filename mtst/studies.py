@@ -304,7 +304,7 @@ def floors_met(study: dict, split: str = "test") -> dict:
         if len(sub): out[t] = (float(sub[t].mean()), floor, bool(sub[t].mean() >= floor))
     return out
 
-# %% ../nbs/04c_studies.ipynb #ee94d054
+# %% ../nbs/04c_studies.ipynb #9c15d3d7
 def at_point(run: dict, task: str, epochs: int | None = None, step: int | None = None) -> float:
     """`task`'s validation value on `run`'s curve at the end of epoch `epochs`, or at the last point at or before `step`."""
     pts = run["curve"]
@@ -325,7 +325,7 @@ def multi_vs_single_readings(study: dict, multi: str = "multi"):
     seeds = sorted(s for a, s in runs if a == multi and all((f"single/{t}", s) in runs for t in tasks))
     readings = {"equal examples (1 epoch, validation)": lambda m, s, t: (at_point(m, t, epochs=1), at_point(s, t, epochs=1)),
                 "equal encoder steps (validation)": lambda m, s, t: (at_point(m, t, step=s["best_step"]), at_point(s, t, step=s["best_step"])),
-                "trained, early stopping (test)": lambda m, s, t: (_metric(t, m["test"][t]), _metric(t, s["test"][t]))}
+                "trained: best weights on validation (test)": lambda m, s, t: (_metric(t, m["test"][t]), _metric(t, s["test"][t]))}
     rows, verdicts = [], {}
     for name, read in readings.items():
         pairs = [{t: read(runs[multi, sd], runs[f"single/{t}", sd], t) for t in tasks} for sd in seeds]

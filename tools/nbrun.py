@@ -268,7 +268,7 @@ def studies_markdown() -> str:
     try: smp = S.load_study(ROOT / "studies" / "results" / "sampling.json")
     except FileNotFoundError: smp = None
     if smp:
-        table = S.arm_summary(smp).join(S.step_shares(smp).round(3), rsuffix=" share of steps")
+        table = S.arm_summary(smp).join(S.step_shares(smp).round(3).add_suffix(" share of steps"))
         out += ["**Sampling under natural imbalance** (`studies/sampling.py`, lesson 04 §8). " + _provenance_line(smp), "",
                 f"Training sentences {smp['design']['sizes']}, the same budget per schedule; test scores, mean ± s.d. over seeds, "
                 "and the share of the optimizer steps each task got:", "", _md_table(table, "schedule"), ""]

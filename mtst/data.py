@@ -184,7 +184,7 @@ def _check_words(text: str, words, at: str) -> list[tuple[int, int]]:
 def _check_span_list(spans, at: str = "") -> None:
     "DataError unless `spans` is a list of `Span` (a list of IOB tags gets the hint to convert it)."
     seq = not isinstance(spans, (str, bytes))
-    if seq and all(isinstance(sp, Span) for sp in spans): return
+    if seq and all(all(hasattr(sp, a) for a in ("start", "end", "label")) for sp in spans): return   # Span-like (duck-typed)
     shown = f"{list(spans)[:4]!r}{' ...' if len(spans) > 4 else ''}" if seq else repr(spans)
     hint = ("a list of tags: convert them with bio_to_spans(text, tags)" if seq and spans and all(isinstance(t, str) for t in spans)
             else "not a list of Span")

@@ -433,7 +433,6 @@ def test_04a_and_06_quote_the_multi_vs_single_study():
     expected = reading_sentences(readings)
     out = output_of("04a_multi_vs_single.ipynb", "study_sentences = reading_sentences(readings)")
     assert all(line in out for line in expected), (expected, out)
-    assert sum(line.split(":")[0] in {n for n in readings.index} for line in out.splitlines()) >= len(expected)
     for line in expected:   # a verdict is named only with >= 3 seeds, and it follows its interval
         m = re.search(r"Δm = ([-+]\d+\.\d)% \[([-+]\d+\.\d), ([-+]\d+\.\d)\] over (\d+) seeds: (.+)\.$", line)
         if m is None:

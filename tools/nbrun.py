@@ -260,11 +260,11 @@ def studies_markdown() -> str:
     try: hl = S.load_study(ROOT / "studies" / "results" / "headline.json")
     except FileNotFoundError: hl = None
     if hl:
-        rows = {r["id"]: {"epochs trained": max(p["epochs_done"] for p in r["curve"]), "stopped early": S.stopped_early(r),
-                          **{t: S._metric(t, m) for t, m in r["test"].items() if isinstance(m, dict)}} for r in hl["runs"]}
-        import pandas as pd
+        runs = S.runs_frame(hl).set_index("id")   # the reader the lessons use: each task's reported metric per run
+        runs.insert(0, "epochs trained", [max(p["epochs_done"] for p in r["curve"]) for r in hl["runs"]])
         out += ["**Lesson 04's headline model until early stopping** (`studies/headline.py`). " + _provenance_line(hl), "",
-                "Test scores per seed (topic and sentiment macro-F1, NER entity F1):", "", _md_table(pd.DataFrame(rows).T, "run"), ""]
+                "Test scores per seed (topic and sentiment macro-F1, NER entity F1):", "",
+                _md_table(runs[["epochs trained", "stopped_early", *hl["runs"][0]["tasks"]]], "run"), ""]
     try: smp = S.load_study(ROOT / "studies" / "results" / "sampling.json")
     except FileNotFoundError: smp = None
     if smp:

@@ -59,7 +59,9 @@ def _all_reduce_grads(trainer) -> None:
 class PCGrad(LossBalancer):
     """`balancing="pcgrad"`: one backward pass per task; on the shared parameters the task gradients (of the static-weighted
     losses) are projected with `pcgrad_project` and summed, each head gets its own task's gradient. Counts the
-    micro-batches it saw with more than one task (`steps`), those with a conflicting pair (`conflict_steps`) and the pairs."""
+    micro-batches it saw with more than one task (`steps`), those with a conflicting pair (`conflict_steps`) and the pairs.
+    Under DDP and with `grad_accum` the projection acts on each process's micro-batch, before the gradients are averaged:
+    PCGrad of the shares, not of the global batch, so the update changes with the number of processes and `grad_accum`."""
     reduces_itself = True   # autograd.grad bypasses DDP's hooks: the gradients are averaged here, after the last micro-batch
     def __init__(self, tasks: Sequence[str], weights: dict[str, float] | None = None):
         super().__init__(tasks, "static", weights)

@@ -780,7 +780,9 @@ def _setup(self: MultiTaskTrainer):
     cfg, dev = self.config, self.device
     # mixed precision stays with the trainer (autocast + scaler): Accelerate fixes it once per process, and a notebook
     # trains models at several precisions; the model is placed on `self.device` here (TrainConfig.device may override)
-    self.accelerator = Accelerator(cpu=dev.type == "cpu" and torch.cuda.is_available(), device_placement=False,
+    # cpu=True on a CPU: without it Accelerate (1.16) leaves processes started by a launcher on a machine without a GPU
+    # unconnected (DistributedType.NO): each would train alone on the whole batch
+    self.accelerator = Accelerator(cpu=dev.type == "cpu", device_placement=False,
                                    kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
     self.dist = self.accelerator.num_processes > 1
     self.model.to(dev); self.balancer.to(dev)
@@ -846,14 +848,30 @@ def evaluate(self: MultiTaskTrainer, features: list[dict] | None = None, report:
 def _eval_and_track(self: MultiTaskTrainer, epoch: float) -> None:
     "Evaluate on the validation features, log the metrics, and let the callbacks act on them (best model, early stopping)."
     if not self.val_features: return
-    metrics = self.evaluate()
+    metrics = self._from_main(self.evaluate())   # one set of metrics: every process takes the same decisions
     self._log_metrics(metrics, self.state.global_step, epoch)
     fire(self.callbacks, "on_evaluate", metrics, self)
 
 @patch
+def _from_main(self: MultiTaskTrainer, obj):
+    "Process 0's `obj` on every process (a broadcast) in a distributed run; `obj` itself otherwise."
+    if not self.dist: return obj
+    box = [obj]; torch.distributed.broadcast_object_list(box, src=0)
+    return box[0]
+
+@patch
+def _agree_stop(self: MultiTaskTrainer) -> None:
+    "A stop asked for on any process (by a callback) stops every process: an all-reduce of the flag in a distributed run."
+    if not self.dist: return
+    flag = torch.tensor([float(self.state.stop)], device=self.device)
+    torch.distributed.all_reduce(flag, op=torch.distributed.ReduceOp.MAX)
+    self.state.stop = bool(flag.item())
+
+@patch
 def keep_best(self: MultiTaskTrainer, metrics: dict) -> None:
-    "Keep the current weights as the best (a copy on the CPU) and, with an `output_dir`, write them to `best/`."
-    self.best_state = {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
+    """Keep the current weights as the best (a copy on the CPU, on process 0 only: the others receive them at the end)
+    and, with an `output_dir`, write them to `best/`."""
+    if self.is_main: self.best_state = {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
     if self.out is not None and self.is_main:   # best/: the same format as model/ (save_pretrained), swapped in whole
         self._save_model_folder(self.out / "best", metrics, {"step": self.state.global_step, "metrics": _plain(metrics)})
 
@@ -869,19 +887,24 @@ def _save_model_folder(self: MultiTaskTrainer, dst: Path, metrics: dict | None, 
 
 # %% ../nbs/04_training.ipynb #bd363b24
 @patch
-def _extra_state(self: MultiTaskTrainer) -> dict:
-    "What `training_state.pt` holds: optimizer, schedulers, scaler, balancer, random generators, and what a resume must match."
+def _extra_state(self: MultiTaskTrainer, rng_per_process: list | None = None) -> dict:
+    """What `training_state.pt` holds: optimizer, schedulers, scaler, balancer, random generators (of every process, in a
+    distributed run: they drift apart where processes draw different amounts), and what a resume must match."""
     return {"optimizer": self.optimizer.state_dict(), "lr_scheduler": self.lr_scheduler.state_dict(),
             "scaler": self.scaler.state_dict(), "balancer": self.balancer.state_dict(), "balancer_extra": self.balancer.extra_state(),
-            "task_scheduler": self.scheduler.state_dict(), "rng": _rng_state(),
+            "task_scheduler": self.scheduler.state_dict(), "rng": _rng_state(), "rng_per_process": rng_per_process,
             "config": _plain(self.config.to_dict()), "setup": self._setup_record()}
 
 @patch
 def _save(self: MultiTaskTrainer, epoch: int, position: int):
     "Record the position (`epoch`, batches of its plan done) and the time, then checkpoint (rank 0; every rank waits)."
     self.state.epoch, self.state.position, self.state.train_seconds = epoch, position, time.perf_counter() - self._t0
-    if self.checkpoints is not None and self.is_main:
-        fire(self.callbacks, "on_save", self.checkpoints.save(self.model, self.state, self._extra_state()), self)
+    if self.checkpoints is None: return
+    rngs = None
+    if self.dist:   # every process's generators, gathered on all (a collective: every process takes part)
+        rngs = [None] * self.world; torch.distributed.all_gather_object(rngs, _rng_state())
+    if self.is_main:
+        fire(self.callbacks, "on_save", self.checkpoints.save(self.model, self.state, self._extra_state(rngs)), self)
     self.accelerator.wait_for_everyone()
 
 @patch
@@ -921,8 +944,9 @@ def _resume(self: MultiTaskTrainer, ck: Path, saved: tuple) -> None:
     self.lr_scheduler.load_state_dict(extra["lr_scheduler"])
     self.scaler.load_state_dict(extra["scaler"])
     self.balancer.load_state_dict(extra["balancer"]); self.balancer.load_extra_state(extra["balancer_extra"])
-    _set_rng_state(extra["rng"])
-    if self.state.best_step is not None and self.out is not None and (self.out / "best").is_dir():
+    per = extra.get("rng_per_process")
+    _set_rng_state(per[self.rank] if self.dist and per and len(per) == self.world else extra["rng"])
+    if self.is_main and self.state.best_step is not None and self.out is not None and (self.out / "best").is_dir():
         with torch.random.fork_rng(devices=[]):   # building the model draws random numbers: keep the restored state
             self.best_state = load_best(self.out).state_dict()
 
@@ -954,14 +978,29 @@ def _step_batch(self: MultiTaskTrainer, task: str | None, idx: list[int], sync: 
     with contextlib.nullcontext() if own else self.accelerator.no_sync(self.train_model):
         losses = self._forward_losses(task, idx)
         values = {k: v.detach().item() for k, v in losses.items()}   # one device-to-host copy per task loss
-        for k, x in values.items():
-            if not math.isfinite(x):
-                raise NonFiniteLossError(f"step {self.state.global_step + 1}: the loss of task {k!r} is {x} "
-                                         f"(epoch {self._epoch + 1}, batch {self._position + 1} of {self._plan_len}). "
-                                         f"Lower the learning rate or check the inputs; {self._checkpoint_note()}")
+        self._check_finite(values)
         self.balancer.backward(self, losses, values, sync)   # LossBalancer: backward of the weighted total
     self.state.samples_seen += len(idx) * self.world
     return values
+
+@patch
+def _check_finite(self: MultiTaskTrainer, values: dict[str, float]) -> None:
+    """Raise `NonFiniteLossError` if a task's loss is NaN or infinite, on every process alike: in a distributed run the
+    processes first share which of their losses are (one small all-reduce per micro-batch), so that no process goes on
+    training alone while another stops."""
+    names = list(self.tasks)
+    bad = torch.zeros(2, self.world if self.dist else 1, len(names), dtype=torch.float64)   # [flag, value] x process x task
+    for k, x in values.items():
+        if not math.isfinite(x): bad[:, self.rank if self.dist else 0, names.index(k)] = torch.tensor([1.0, x])
+    if self.dist:
+        shared = bad.to(self.device); torch.distributed.all_reduce(shared); bad = shared.cpu()
+    found = torch.nonzero(bad[0])
+    if not len(found): return
+    r, j = (int(v) for v in found[0])
+    on = f" on process {r} of {self.world}" if self.dist else ""
+    raise NonFiniteLossError(f"step {self.state.global_step + 1}: the loss of task {names[j]!r} is {float(bad[1, r, j])}{on} "
+                             f"(epoch {self._epoch + 1}, batch {self._position + 1} of {self._plan_len}). "
+                             f"Lower the learning rate or check the inputs; {self._checkpoint_note()}")
 
 @patch
 def _lr_scale(self: MultiTaskTrainer, acc: dict[str, list]) -> float:
@@ -1064,6 +1103,7 @@ def _after_step(self: MultiTaskTrainer, losses: dict[str, float], epoch: float) 
         self.log(step, epoch, "train", "all", "lr", self.lr_scheduler.get_last_lr()[0])
     fire(self.callbacks, "on_step_end", step, self)
     if cfg.eval_every and step % cfg.eval_every == 0: self._eval_and_track(epoch)
+    self._agree_stop()   # (a distributed run: a stop asked for on one process stops all)
 
 @patch
 def _end_epoch(self: MultiTaskTrainer, epoch: int) -> None:
@@ -1073,6 +1113,7 @@ def _end_epoch(self: MultiTaskTrainer, epoch: int) -> None:
     if not self.config.eval_every and not self.state.stop: self._eval_and_track(float(epoch + 1))
     self._save(epoch + 1, 0)
     fire(self.callbacks, "on_epoch_end", epoch, self)
+    self._agree_stop()
 
 # %% ../nbs/04_training.ipynb #f0f9723a
 @patch
@@ -1113,6 +1154,8 @@ def fit(self: MultiTaskTrainer, resume: bool | str | Path = False) -> dict:
     finally: fire(self.callbacks, "on_train_end", self)
     self.state.train_seconds = time.perf_counter() - self._t0
     if self.config.load_best_at_end and self.best_state is not None: self.model.load_state_dict(self.best_state)
+    if self.dist and self.config.load_best_at_end and self.state.best_step is not None:
+        for t in self.model.state_dict().values(): torch.distributed.broadcast(t, src=0)   # process 0's best weights, everywhere
     self.metrics_after = self.evaluate() if self.val_features else {}
     if self.is_main and self.out is not None: self._write_outputs()
     self.accelerator.wait_for_everyone()

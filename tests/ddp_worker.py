@@ -14,6 +14,7 @@ import os
 import random
 import sys
 import time
+from pathlib import Path
 
 import torch
 
@@ -28,15 +29,19 @@ def subprocess_env(hashseed: str = "0") -> dict:
             "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
-def launch_two(args: list, timeout: int = 240):
-    "Run this worker in 2 CPU processes through `accelerate launch` (gloo); returns the CompletedProcess."
+def launch_command() -> list:
+    "The command that starts this worker in 2 CPU processes through `accelerate launch` (gloo); append its arguments."
     import shutil
-    import subprocess
-    from pathlib import Path
     launch = shutil.which("accelerate") or str(Path(sys.executable).with_name("accelerate"))
-    return subprocess.run([launch, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
-                           "--dynamo_backend", "no", __file__] + [str(a) for a in args],
-                          env=subprocess_env(), capture_output=True, text=True, timeout=timeout)
+    return [launch, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
+            "--dynamo_backend", "no", __file__]
+
+
+def launch_two(args: list, timeout: int = 240):
+    "Run this worker in 2 CPU processes (`launch_command`); returns the CompletedProcess."
+    import subprocess
+    return subprocess.run(launch_command() + [str(a) for a in args], env=subprocess_env(), capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def tiny_backbone(folder) -> str:
@@ -142,6 +147,22 @@ def audit_writes(folder: str) -> list:
     return seen
 
 
+class Poison:
+    "Callback: after step `step`, process `rank` fills its heads with NaN (its next loss is NaN; the others' are finite)."
+    def __init__(self, rank, step): self.rank, self.step = rank, step
+    def on_step_end(self, step, trainer):
+        if step == self.step and trainer.rank == self.rank:
+            with torch.no_grad():
+                for p in trainer.model.heads.parameters(): p.fill_(float("nan"))
+
+
+class StopOn:
+    "Callback: process `rank` alone asks to stop after step `step` (as a time or quality limit measured locally would)."
+    def __init__(self, rank, step): self.rank, self.step = rank, step
+    def on_step_end(self, step, trainer):
+        if step == self.step and trainer.rank == self.rank: trainer.state.stop = True
+
+
 class Sleep:
     "Callback slowing each step down, so a test can kill the process mid-epoch."
     def __init__(self, s): self.s = s
@@ -159,14 +180,18 @@ def main():
     ap.add_argument("--init-seed", type=int, default=0)
     ap.add_argument("--grad-accum", type=int, default=1)
     ap.add_argument("--unfreeze-at", type=int, help="freeze the backbone before fit(); a callback unfreezes it at this epoch")
+    ap.add_argument("--batch-size", type=int, default=8)
+    ap.add_argument("--poison", type=int, nargs=2, metavar=("RANK", "STEP"), help="NaN heads on one process after a step")
+    ap.add_argument("--stop", type=int, nargs=2, metavar=("RANK", "STEP"), help="one process asks to stop after a step")
     a = ap.parse_args()
     writes = audit_writes(a.out) if a.weights_out else []
     counter = CountSteps()
     from mtst.training import MultiTaskTrainer, TrainConfig, shutdown_distributed
-    cfg = TrainConfig(epochs=a.epochs, batch_size=8, lr=2e-3, warmup_ratio=0.2, schedule=a.schedule,
+    cfg = TrainConfig(epochs=a.epochs, batch_size=a.batch_size, lr=2e-3, warmup_ratio=0.2, schedule=a.schedule,
                       balancing=a.balancing, save_every=2, eval_every=4, early_stopping_patience=None,
                       output_dir=a.out, progress=False, seed=1, max_steps=a.max_steps, grad_accum=a.grad_accum,
-                      callbacks=[counter] + ([Sleep(a.step_sleep)] if a.step_sleep else []))
+                      callbacks=[counter] + ([Sleep(a.step_sleep)] if a.step_sleep else []) + ([Poison(*a.poison)] if a.poison else [])
+                      + ([StopOn(*a.stop)] if a.stop else []))
     model = build(a.backbone, a.init_seed)
     encoder_before = encoder_digest(model)
     if a.unfreeze_at is not None:
@@ -174,7 +199,10 @@ def main():
         freeze(model, "backbone")
         cfg.callbacks.append(lambda epoch: unfreeze(model) if epoch == a.unfreeze_at else None)   # called at each epoch's start
     trainer = MultiTaskTrainer(model, synthetic(a.n_train, 0), synthetic(16, 1), cfg)
-    metrics = trainer.fit(resume=a.resume)
+    try: metrics = trainer.fit(resume=a.resume)
+    except Exception as e:   # what each process was told, for the tests (the traceback still follows)
+        if a.weights_out: Path(f"{a.weights_out}.rank{os.environ.get('RANK', 0)}.error").write_text(f"{type(e).__name__}: {e}")
+        raise
     if a.weights_out:
         rank = int(os.environ.get("RANK", 0))
         h = hashlib.sha256()
@@ -183,6 +211,7 @@ def main():
         with open(f"{a.weights_out}.rank{rank}.json", "w") as f:
             json.dump({"digest": h.hexdigest(), "steps": trainer.global_step, "steps_run": counter.n,
                        "world": int(os.environ.get("WORLD_SIZE", 1)), "writes": sorted(set(writes)),
+                       "connected": bool(trainer.dist) and torch.distributed.is_initialized(),   # really one DDP run
                        "encoder_changed": encoder_digest(trainer.model) != encoder_before}, f)
     shutdown_distributed()
     if int(os.environ.get("RANK", 0)) == 0:

@@ -2,6 +2,7 @@
 after kill -9 (real subprocess) and 2-process DDP (real accelerate launch). Tiny random BERT, a few steps each."""
 import json
 import math
+import os
 import signal
 import subprocess
 import sys
@@ -489,6 +490,7 @@ def test_two_process_ddp_equal_weights(backbone, tmp_path):
     assert res.returncode == 0, res.stderr[-3000:]
     r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
     assert r0["world"] == r1["world"] == 2 and r0["steps"] == r1["steps"] > 2
+    assert r0["connected"] and r1["connected"]   # one DDP run, not two processes training alone (issue: Accelerate cpu=True)
     assert r0["encoder_changed"] and r1["encoder_changed"]   # the unfrozen backbone trained
     assert r0["digest"] == r1["digest"]
     assert (tmp_path / "run" / "metrics.json").exists()
@@ -614,3 +616,71 @@ def test_train_and_score_reports_the_curve_it_trained(backbone):
     row = multi_vs_single(make, tasks, train, val, one, seeds=[0])[0]
     assert all(math.isnan(row[f"{k} gain/{t.name}"]) for k in ("multi", "single") for t in tasks)   # one epoch: no curve
     assert row["multi evaluations"] == 1 and all(row[f"single evaluations/{t.name}"] == 1 for t in tasks)
+
+
+# ---------------------------------------------------------------- several processes agree (issue: runs that hold on several processes)
+def test_nan_on_one_process_stops_every_process(backbone, tmp_path):
+    """Process 1's heads turn NaN after step 2: both processes stop at step 3 with the same one-line error naming
+    process 1, and the run folder gets no model, metrics or best weights (process 0 does not train on alone)."""
+    wout, run = tmp_path / "w", tmp_path / "run"
+    res = ddp_worker.launch_two(["--backbone", backbone, "--out", run, "--weights-out", wout, "--epochs", "1",
+                                 "--schedule", "round_robin", "--poison", "1", "2"])
+    assert res.returncode != 0
+    said = [Path(f"{wout}.rank{r}.error").read_text() for r in (0, 1)]
+    assert said[0] == said[1], said
+    assert said[0].startswith("NonFiniteLossError: step 3: the loss of task ") and " is nan on process 1 of 2 " in said[0]
+    assert "\n" not in said[0]
+    assert not (run / "metrics.json").exists() and not (run / "model").exists()
+
+
+def test_stop_on_one_process_stops_every_process_and_best_weights_reach_all(backbone, tmp_path):
+    """A callback on process 1 alone asks to stop after step 5: both stop there (the flag is all-reduced), and both end
+    with process 0's best weights (step 4, the only evaluation), which only process 0 kept."""
+    wout, run = tmp_path / "w", tmp_path / "run"
+    res = ddp_worker.launch_two(["--backbone", backbone, "--out", run, "--weights-out", wout, "--epochs", "2",
+                                 "--schedule", "round_robin", "--stop", "1", "5"], timeout=180)
+    assert res.returncode == 0, res.stderr[-3000:]
+    r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
+    assert r0["steps"] == r1["steps"] == 5 and r0["steps_run"] == r1["steps_run"] == 5
+    assert r0["digest"] == r1["digest"]
+    assert json.loads((run / "metrics.json").read_text())["best_step"] == 4
+
+
+def _kill_tree(pid: int) -> None:
+    "kill -9 a launcher and every process under it (torch's launcher starts each worker in a session of its own)."
+    import psutil
+    root = psutil.Process(pid)
+    for p in root.children(recursive=True) + [root]:
+        try: p.send_signal(signal.SIGKILL)
+        except psutil.NoSuchProcess: pass
+
+
+def test_two_process_resume_after_kill9_with_uneven_shards(backbone, tmp_path):
+    """Batches of 7 split 4 + 3 over two processes, so their random generators drift apart (dropout draws); kill -9
+    both mid-epoch, resume from different random heads: every process ends with the uninterrupted run's weights."""
+    common = ["--backbone", backbone, "--epochs", "2", "--batch-size", "7", "--n-train", "40", "--schedule", "round_robin"]
+    killed = tmp_path / "killed"
+    launch = ddp_worker.launch_command()
+    proc = subprocess.Popen(launch + [str(a) for a in common + ["--out", killed, "--step-sleep", "0.3"]], env=ddp_worker.subprocess_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def mid_epoch_checkpoint():
+        try:
+            ck = CheckpointManager(killed / "checkpoints").latest()
+            meta = json.loads((ck / "trainer_state.json").read_text()) if ck else None
+        except (OSError, ValueError): return False
+        return bool(meta and meta["position"] > 0 and meta["global_step"] >= 4)
+    try:
+        _wait_for(mid_epoch_checkpoint, 180, "a mid-epoch checkpoint", proc)
+        _kill_tree(proc.pid); proc.wait(30)
+    finally:
+        if proc.poll() is None: _kill_tree(proc.pid)
+    assert not (killed / "metrics.json").exists()
+    ref = ddp_worker.launch_two(common + ["--out", tmp_path / "ref", "--weights-out", tmp_path / "ref-w"])
+    assert ref.returncode == 0, ref.stderr[-3000:]
+    res = ddp_worker.launch_two(common + ["--out", killed, "--resume", "--init-seed", "123", "--weights-out", tmp_path / "res-w"])
+    assert res.returncode == 0, res.stderr[-3000:]
+    for r in (0, 1):
+        a, b = (json.loads(Path(f"{tmp_path / w}.rank{r}.json").read_text()) for w in ("ref-w", "res-w"))
+        assert 0 < b["steps_run"] < a["steps_run"] and a["steps"] == b["steps"]
+        assert a["digest"] == b["digest"], f"process {r}: the resumed run ends elsewhere"

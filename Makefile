@@ -7,7 +7,7 @@ PY ?= python
 JOBS ?= 2
 
 test:            ## the test suite: every notebook with tiny parameters + unit tests, JOBS at a time
-	$(PY) -m pytest -q -n $(JOBS) --dist worksteal tests
+	$(PY) -m pytest -q -n $(JOBS) --dist worksteal --durations=20 tests
 
 course:          ## the main job: every notebook with default parameters into runs/latest
 	$(PY) tools/nbrun.py --out runs/latest

@@ -1,23 +1,27 @@
 """GPU smoke check: the course's multi-task training on a CUDA machine, self-checking, a few minutes at most.
 
-    python bench/gpu_smoke.py [--model bert-base-uncased] [--steps 40] [--allow-cpu]
+    python bench/gpu_smoke.py [--model FOLDER_OR_HUB_ID] [--steps 40] [--allow-cpu]
 
-On one CUDA GPU (skipped parts say so):
+The default model is the course's embedded all-MiniLM-L6-v2 (no Hub needed); `--model` takes a local folder or,
+with the Hub reachable, a Hub id such as bert-base-uncased. On one CUDA GPU (skipped parts say so):
 
-0. the unpadded BERT forward (`mtst.unpad`) on the device gives the standard forward's outputs, and its speed-up on a
-   forward + backward is printed;
+0. the unpadded BERT forward (`mtst.unpad`) on the device against the standard forward: outputs in eval mode; outputs
+   and every parameter's gradient in train mode (dropout off), in fp32 and under autocast (fp16 and bf16 on CUDA, bf16
+   on the CPU); and its speed-up on a forward + backward;
 1. `fp32`, `bf16` and `fp16` (GradScaler) training of all three shipped tasks on the shared encoder, `joint`
    schedule: the model and every batch are on the GPU, the loss is finite and falls, steps/s and peak memory;
-2. exact resume on the GPU: a run stopped at half the steps and resumed ends with the same history as an
-   uninterrupted one (within 1e-4: cuBLAS may reorder sums);
+2. exact resume on the device, in fp32 and in mixed precision (fp16 with its scaler on CUDA, bf16 on the CPU): a run
+   stopped at half the steps and resumed ends with the same history as an uninterrupted one (within 1e-4, 1e-3
+   mixed: cuBLAS may reorder sums);
 3. the trained model saves, loads on the CPU and predicts there;
 4. PCGrad and FAMO (lesson 04b) train on the device under fp16 (bf16 on the CPU): finite losses that fall, FAMO's
-   weights move, and their step time relative to the static run of part 1;
-5. with 2 or more GPUs: `torchrun --nproc_per_node 2 -m mtst.cli train configs/example.yaml` (NCCL) exits 0.
+   weights move, their step time and (CUDA) peak memory relative to the static run of part 1;
+5. the inference commands on the device: `mtst train` (a few steps of configs/example.yaml), then `mtst evaluate`,
+   `mtst predict` and `mtst encode` with `--device`; the embeddings equal the CPU's within 1e-3;
+6. with 2 or more GPUs: `torchrun --nproc_per_node 2 -m mtst.cli train configs/example.yaml` (NCCL) exits 0.
 
 Exit status 0 when every check passes, 1 otherwise, 2 without a GPU. `--allow-cpu` runs the same checks on the
 CPU (bf16 autocast, no fp16): that is how this script is tested on machines without a GPU.
-`HF_HUB_OFFLINE=1` and a backbone in the local cache (or a folder) work offline.
 """
 from __future__ import annotations
 
@@ -85,6 +89,25 @@ def unpad_check(model_name: str, dev: str) -> None:
     d = ((ref[m] - got[m]).abs().max() / ref[m].abs().max()).item()
     check(d < 1e-3, f"unpadded forward on {dev}: largest difference {d:.1e} of the largest output, against the standard forward")
     enc.train()
+    drops = [mod for mod in enc.modules() if isinstance(mod, torch.nn.Dropout)]
+    for mod in drops: mod.p, mod.p_saved = 0.0, mod.p   # train mode without randomness: both forwards comparable
+    for dtype in [None] + ([torch.float16, torch.bfloat16] if dev == "cuda" else [torch.bfloat16]):
+        outs, grads = {}, {}
+        for flag in (False, True):
+            enc.unpad = flag; enc.zero_grad(set_to_none=True)
+            with torch.autocast(dev, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
+                out = enc.embed_tokens(ids, am)[m].float()
+            out.square().mean().backward()
+            outs[flag] = out.detach()
+            grads[flag] = torch.cat([(p.grad if p.grad is not None else torch.zeros_like(p)).flatten().float()
+                                     for p in enc.parameters() if p.requires_grad])
+        d_out = ((outs[True] - outs[False]).abs().max() / outs[False].abs().max()).item()
+        d_grad = ((grads[True] - grads[False]).norm() / grads[False].norm()).item()
+        tol, name = (1e-3, "fp32") if dtype is None else (5e-2, f"autocast {str(dtype).split('.')[-1]}")
+        check(d_out < tol and d_grad < tol, f"unpadded forward, train mode, {name}: outputs within {d_out:.1e}, gradients within "
+                                            f"{d_grad:.1e} (relative norm) of the standard forward's (tolerance {tol:g})")
+    for mod in drops: mod.p = mod.p_saved
+    enc.zero_grad(set_to_none=True)
     def timed(flag: bool) -> float:
         enc.unpad = flag
         if dev == "cuda": torch.cuda.synchronize()
@@ -98,6 +121,33 @@ def unpad_check(model_name: str, dev: str) -> None:
     print(f"  unpadded forward + backward: {std / unp:.2f}x the standard forward's speed ({1 - m.float().mean().item():.0%} padding)")
 
 
+def mtst_cli(*args, timeout: int = 900) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mtst.cli", *map(str, args)], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def cli_on_device(model_name: str, dev: str, work: Path) -> None:
+    "`mtst train` a few steps, then `evaluate`, `predict` and `encode` with `--device dev`; embeddings against the CPU's."
+    import numpy as np
+    run = work / "cli"
+    r = mtst_cli("train", ROOT / "configs" / "example.yaml", "--output-dir", run, "--no-progress", "--set", f"backbone={model_name}",
+                 "--set", "training.max_steps=4", "--set", "training.epochs=1")
+    check(r.returncode == 0 and (run / "metrics.json").exists(), "mtst train (4 steps of configs/example.yaml)" + (f"\n{r.stderr[-1500:]}" if r.returncode else ""))
+    if r.returncode: return
+    r = mtst_cli("evaluate", run, "--json", "--device", dev)
+    check(r.returncode == 0 and '"mean"' in r.stdout, f"mtst evaluate --device {dev}" + (f"\n{r.stderr[-1500:]}" if r.returncode else ""))
+    r = mtst_cli("predict", run, "The courier left my parcel at the wrong door in Leeds.", "--json", "--device", dev)
+    check(r.returncode == 0 and '"ner"' in r.stdout, f"mtst predict --device {dev}" + (f"\n{r.stderr[-1500:]}" if r.returncode else ""))
+    texts = ["The courier left my parcel at the wrong door in Leeds.", "Great app, quick refund."]
+    outs = {}
+    for d in dict.fromkeys([dev, "cpu"]):
+        r = mtst_cli("encode", run, *texts, "--out", work / f"emb-{d}.npy", "--device", d)
+        check(r.returncode == 0, f"mtst encode --device {d}" + (f"\n{r.stderr[-1500:]}" if r.returncode else ""))
+        if r.returncode == 0: outs[d] = np.load(work / f"emb-{d}.npy")
+    if len(outs) == 2:
+        diff = float(np.abs(outs[dev] - outs["cpu"]).max())
+        check(diff < 1e-3, f"embeddings on {dev} equal the CPU's (largest difference {diff:.1e})")
+
+
 def losses(tr) -> list[float]:
     h = tr.history
     h = h[(h.split == "train") & (h.metric == "loss")]
@@ -106,7 +156,8 @@ def losses(tr) -> list[float]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", default="bert-base-uncased")
+    from mtst.core import DEFAULT_MODEL
+    ap.add_argument("--model", default=DEFAULT_MODEL, help="a local model folder or a Hub id (default: the embedded all-MiniLM-L6-v2)")
     ap.add_argument("--steps", type=int, default=40)
     ap.add_argument("--allow-cpu", action="store_true", help="run the checks on the CPU when there is no GPU")
     a = ap.parse_args(argv)
@@ -120,6 +171,7 @@ def main(argv=None) -> int:
           f"torch {torch.__version__}")
     work = Path(tempfile.mkdtemp(prefix="mtst_gpu_smoke_"))
     unpad_check(a.model, dev)
+    speed, peak = {}, {}
     for precision in ("fp32", "bf16", "fp16"):
         if precision == "fp16" and not cuda:
             print("  [skip] fp16 needs CUDA"); continue
@@ -128,6 +180,7 @@ def main(argv=None) -> int:
         ls = losses(tr)
         first, last = sum(ls[:5]) / 5, sum(ls[-5:]) / 5
         mem = f", peak {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB" if cuda else ""
+        speed[precision], peak[precision] = a.steps / secs, (torch.cuda.max_memory_allocated() if cuda else 0)
         print(f"  {precision}: {a.steps / secs:.2f} steps/s{mem}; train loss {first:.3f} -> {last:.3f}")
         check(tr.device.type == dev and next(tr.model.parameters()).device.type == dev, f"{precision}: model on {dev}")
         check(len(ls) == a.steps and all(math.isfinite(x) for x in ls), f"{precision}: {a.steps} finite losses")
@@ -135,28 +188,36 @@ def main(argv=None) -> int:
     # the gradient-level balancings on the device (PCGrad: its own backward per task through the fp16 scaler)
     prec = "fp16" if cuda else "bf16"
     for balancing in ("pcgrad", "famo"):
+        if cuda: torch.cuda.reset_peak_memory_stats()
         tr, secs = train(a.model, a.steps, prec, work / balancing, balancing=balancing)
         ls = losses(tr)
         first, last = sum(ls[:5]) / 5, sum(ls[-5:]) / 5
-        print(f"  {balancing} ({prec}): {a.steps / secs:.2f} steps/s; train loss {first:.3f} -> {last:.3f}; weights {tr.balancer.weights()}")
+        mem = (f"; peak {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB ({torch.cuda.max_memory_allocated() / peak[prec]:.2f}x "
+               f"static {prec})") if cuda else ""
+        print(f"  {balancing} ({prec}): {a.steps / secs:.2f} steps/s ({speed[prec] / (a.steps / secs):.2f}x the static run's step "
+              f"time){mem}; train loss {first:.3f} -> {last:.3f}; weights {tr.balancer.weights()}")
         check(len(ls) == a.steps and all(math.isfinite(x) for x in ls) and last < first, f"{balancing}: {a.steps} finite losses that fall")
         if balancing == "famo": check(any(abs(w - 1) > 1e-4 for w in tr.balancer.weights().values()), "famo: the task weights moved")
     # exact resume on the device
-    full, _ = train(a.model, a.steps, "fp32", work / "full")
     half = a.steps // 2   # save_every: the last checkpoint before the interruption is at step `half`
-    try: train(a.model, a.steps, "fp32", work / "resumed", stop_at=half + 1)
-    except Interrupted: pass
-    resumed, _ = train(a.model, a.steps, "fp32", work / "resumed", resume=True)
-    d = max(abs(x - y) for x, y in zip(losses(full), losses(resumed)))
-    check(resumed.global_step == full.global_step == a.steps and d < 1e-4,
-          f"interrupted after step {half + 1}, resumed from step {half}: same {a.steps}-step history as the uninterrupted run (max loss difference {d:.1e})")
+    for precision, tol in (("fp32", 1e-4), (prec, 1e-3)):
+        full, _ = train(a.model, a.steps, precision, work / f"full-{precision}")
+        try: train(a.model, a.steps, precision, work / f"resumed-{precision}", stop_at=half + 1)
+        except Interrupted: pass
+        resumed, _ = train(a.model, a.steps, precision, work / f"resumed-{precision}", resume=True)
+        d = max(abs(x - y) for x, y in zip(losses(full), losses(resumed)))
+        check(resumed.global_step == full.global_step == a.steps and d < tol,
+              f"{precision}: interrupted after step {half + 1}, resumed from step {half}: same {a.steps}-step history as the "
+              f"uninterrupted run (max loss difference {d:.1e}, tolerance {tol:g})")
+        if precision == "fp32": fp32_run = full
     # save on the device, load and predict on the CPU
     from mtst.multitask import MultiTaskModel
-    full.model.save_pretrained(work / "saved")
+    fp32_run.model.save_pretrained(work / "saved")
     cpu_model = MultiTaskModel.from_pretrained(work / "saved")
     pred = cpu_model.predict(["The courier left my parcel at the wrong door in Leeds."])
     check(next(cpu_model.parameters()).device.type == "cpu" and set(pred[0]) == {"topic", "sentiment", "ner"},
           "saved on the device, loaded and predicted on the CPU")
+    cli_on_device(a.model, dev, work)
     if cuda and torch.cuda.device_count() >= 2:
         r = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "mtst.cli",
                             "train", str(ROOT / "configs" / "example.yaml"), "--output-dir", str(work / "ddp"), "--no-progress",

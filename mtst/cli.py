@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -20,11 +21,11 @@ import yaml
 from .core import MtstError
 
 # %% auto #0
-__all__ = ['FORMATS', 'TOP_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'SPLITS', 'DEVICE_HELP', 'USAGE_ERROR', 'RUN_FAILED',
-           'ConfigError', 'read_yaml', 'set_override', 'load_config', 'config_tasks', 'check_task_data', 'read_split',
-           'resolve_source', 'build_model', 'load_model_folder', 'load_run', 'check_backbone', 'check_output_dir',
-           'check_resume', 'cmd_train', 'cmd_evaluate', 'format_prediction', 'resolve_device', 'cmd_predict',
-           'load_encoder', 'cmd_encode', 'make_parser', 'error_line', 'main']
+__all__ = ['FORMATS', 'TOP_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'SPLITS', 'LOCK_FILE', 'DEVICE_HELP', 'USAGE_ERROR',
+           'RUN_FAILED', 'ConfigError', 'read_yaml', 'set_override', 'load_config', 'config_tasks', 'check_task_data',
+           'read_split', 'resolve_source', 'build_model', 'load_model_folder', 'load_run', 'check_backbone',
+           'check_output_dir', 'check_resume', 'run_lock', 'cmd_train', 'cmd_evaluate', 'format_prediction',
+           'resolve_device', 'cmd_predict', 'load_encoder', 'cmd_encode', 'make_parser', 'error_line', 'main']
 
 # %% ../nbs/05_cli.ipynb #4b008d4a
 FORMATS = ("jsonl", "conll", "csv", "tsv")
@@ -48,11 +49,13 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _unique_mapping(loader, node, deep=False):
     seen = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge": continue   # `<<: *anchor`: merged below; its keys may be overridden
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if key in seen:
             raise ConfigError(f"{loader.name}:{line}: duplicate key {key!r} (first given on line {seen[key]}); keep only one")
         seen[key] = line
+    loader.flatten_mapping(node)   # YAML merge keys (`<<: *common`): the anchor's entries first, the explicit ones win
     return loader.construct_mapping(node, deep=deep)
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
@@ -61,7 +64,8 @@ def _yaml_error(src: str, e: yaml.YAMLError) -> ConfigError:
     mark = getattr(e, "problem_mark", None)
     where = f"{src}:{mark.line + 1}" if mark is not None else src
     what = " ".join(str(getattr(e, "problem", None) or e).split())
-    return ConfigError(f"{where}: not valid YAML ({what}); fix the syntax there")
+    hint = "; YAML indents with spaces, not tabs" if "'\\t'" in what else ""
+    return ConfigError(f"{where}: not valid YAML ({what}){hint}; fix the syntax there")
 
 def read_yaml(path: str | Path):
     "Parse a YAML file strictly: ConfigError naming file and line for unreadable files, bad UTF-8, bad YAML, duplicate keys."
@@ -169,9 +173,13 @@ def _file_task(t: dict, src: str, where: str, base: Path) -> dict:
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 def _spelled_number(value, kind):
-    "A number-typed key's string that spells a number, as that number: YAML 1.1 reads `1e-4` (no dot) as a string."
+    """A number-typed key's string that spells a number, as that number: YAML 1.1 reads `1e-4` (no dot) as a string,
+    and a quoted `'3'` is one too. An integer key takes only whole numbers (`'3'`, not `'3.5'`)."""
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    return float(value) if float in kinds and isinstance(value, str) and _NUMBER.fullmatch(value.strip()) else value
+    if not isinstance(value, str): return value
+    if float in kinds and _NUMBER.fullmatch(value.strip()): return float(value)
+    if int in kinds and re.fullmatch(r"[+-]?\d+", value.strip()): return int(value)
+    return value
 
 def _check_training(tr: dict, tasks: list, src: str, max_length: int | None = None) -> dict:
     "The `training:` mapping, checked as `TrainConfig` checks it, and against the tasks (loss weights, metric) and this machine (fp16)."
@@ -208,6 +216,7 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
     src, base = str(path), path.resolve().parent
     unknown = sorted(set(cfg) - set(TOP_KEYS))
     if unknown: raise _unknown(unknown, TOP_KEYS, src, "")
+    if "training" in cfg and cfg["training"] is None: cfg["training"] = {}   # `training:` with every key commented out
     for k, kind in TOP_KEYS.items():
         if k in cfg: _check_type(cfg[k], kind, k, src)
     if not cfg.get("tasks"): raise ConfigError(f"{src}: 'tasks' must list at least one task")
@@ -459,6 +468,43 @@ class _WriteRunConfig:   # a TrainerCallback by its method (mtst.training is imp
         if trainer.is_main: atomic_write_text(Path(self.cfg["output_dir"]) / "config.json", json.dumps(self.cfg, indent=1))
 
 # %% ../nbs/05_cli.ipynb #265a4664
+LOCK_FILE = ".mtst-run.lock"
+
+def _lock_holder(out: Path) -> str | None:
+    "Who holds `out`'s run lock, if a live process does: 'pid N on HOST'; None if nobody (or a dead process) does."
+    import socket
+    try: pid, host = (out / LOCK_FILE).read_text().split()[:2]
+    except (OSError, ValueError): return None
+    if host != socket.gethostname(): return f"pid {pid} on {host}"   # another machine: cannot check, assume it runs
+    try: os.kill(int(pid), 0)
+    except ProcessLookupError: return None           # the run died (kill -9, a crash): the lock is stale
+    except (PermissionError, ValueError): pass
+    return f"pid {pid} on {host}"
+
+@contextlib.contextmanager
+def run_lock(out: Path):
+    """Hold `out`'s run lock (`.mtst-run.lock`, created exclusively) while a run writes there: a second `mtst train`
+    into the same folder is refused instead of mixing two runs' checkpoints. A lock left by a dead process is taken
+    over. On exit the lock goes, and so does the folder if this run made it and left it empty."""
+    import socket
+    made = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    lock = out / LOCK_FILE
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY); break
+        except FileExistsError:
+            holder = _lock_holder(out)
+            if holder: raise ConfigError(f"output_dir {out}: another mtst run ({holder}) is writing there; wait for it to "
+                                         f"finish or choose another output_dir (delete {lock} if no run is active)") from None
+            lock.unlink(missing_ok=True)   # stale: its process is gone
+    else: raise ConfigError(f"output_dir {out}: cannot take the run lock {lock}; choose another output_dir")
+    with os.fdopen(fd, "w") as f: f.write(f"{os.getpid()} {socket.gethostname()}\n")
+    try: yield
+    finally:
+        lock.unlink(missing_ok=True)
+        if made and not any(out.iterdir()): out.rmdir()
+
 def cmd_train(a) -> int:
     from mtst.training import MultiTaskTrainer, TrainConfig, set_seed, shutdown_distributed, dist_info
     cfg = load_config(a.config, a.set or [])
@@ -472,6 +518,10 @@ def cmd_train(a) -> int:
                         "callbacks": [_WriteRunConfig(cfg)]})
     bc = check_backbone(cfg)
     ck = check_resume(out, tc, tasks, a.resume)
+    rank = dist_info()[0]
+    if rank == 0 and (holder := _lock_holder(out)):
+        raise ConfigError(f"output_dir {out}: another mtst run ({holder}) is writing there; wait for it to finish or choose "
+                          f"another output_dir (delete {out / LOCK_FILE} if no run is active)")
     if a.dry_run:
         from mtst.training import inert_loss_weights, static_weights
         if note := inert_loss_weights(static_weights(tasks, tc), tc):
@@ -479,21 +529,21 @@ def cmd_train(a) -> int:
         print(f"config ok: {len(tasks)} task(s), {len(train)} training and {len(val)} validation examples; backbone "
               f"{cfg['backbone']} ({bc.model_type}); output_dir {out}" + (f", resumes from {ck.name}" if ck else ""))
         return 0
-    set_seed(tc.seed)   # before the model exists: its new heads draw their first weights from this seed
-    from mtst.core import BackboneUnavailable
-    from mtst.core import out_of_memory
-    try: model = build_model(cfg, tasks)
-    except BackboneUnavailable: raise
-    except Exception as e:   # e.g. damaged weight files (SafetensorError), which name no file themselves
-        if out_of_memory(e): raise
-        raise ConfigError(f"{cfg['config_file']}: backbone {cfg['backbone']!r}: cannot build the model from it "
-                          f"({type(e).__name__}: {_oneline(e)}); check that folder's files or choose another backbone") from e
-    trainer = MultiTaskTrainer(model, train, val, tc)
-    rank = dist_info()[0]
-    try:
-        after = trainer.fit(resume=a.resume)   # writes config.json (callback) and train_config.json once it starts
-    finally:
-        shutdown_distributed()
+    with run_lock(out) if rank == 0 else contextlib.nullcontext():   # one run at a time writes into `out`
+        set_seed(tc.seed)   # before the model exists: its new heads draw their first weights from this seed
+        from mtst.core import BackboneUnavailable
+        from mtst.core import out_of_memory
+        try: model = build_model(cfg, tasks)
+        except BackboneUnavailable: raise
+        except Exception as e:   # e.g. damaged weight files (SafetensorError), which name no file themselves
+            if out_of_memory(e): raise
+            raise ConfigError(f"{cfg['config_file']}: backbone {cfg['backbone']!r}: cannot build the model from it "
+                              f"({type(e).__name__}: {_oneline(e)}); check that folder's files or choose another backbone") from e
+        trainer = MultiTaskTrainer(model, train, val, tc)
+        try:
+            after = trainer.fit(resume=a.resume)   # writes config.json (callback) and train_config.json once it starts
+        finally:
+            shutdown_distributed()
     if rank == 0:
         if trainer.metrics_before: print("before training:\n" + _metrics_table(trainer.metrics_before))
         if after: print("after training:\n" + _metrics_table(after))

@@ -286,14 +286,15 @@ def quality_table(study: dict, split: str = "test"):
     return table.astype(object).fillna("")
 
 def stopping_table(study: dict):
-    "Per arm: runs, how many stopped early, how many ended at the cap while still improving, mean steps and best step."
+    """Per arm: runs, how many stopped early, how many ended at the cap while still improving, mean steps and best step,
+    median CPU-seconds (the median: a run slowed by a shared machine moves it least)."""
     import pandas as pd
     rows = [{"arm": r["arm"], "stopped early": stopped_early(r), "still improving at the cap": still_improving(r),
              "steps": r["steps"], "best step": r["best_step"], "CPU-seconds": r["cpu_seconds"]} for r in study["runs"]]
     g = pd.DataFrame(rows).groupby("arm", sort=False)
     return pd.DataFrame({"runs": g.size(), "stopped early": g["stopped early"].sum(), "still improving at the cap":
                          g["still improving at the cap"].sum(), "mean steps": g["steps"].mean().round(0),
-                         "mean best step": g["best step"].mean().round(0), "mean CPU-seconds": g["CPU-seconds"].mean().round(0)})
+                         "mean best step": g["best step"].mean().round(0), "median CPU-seconds": g["CPU-seconds"].median().round(0)})
 
 def floors_met(study: dict, split: str = "test") -> dict:
     "For each single-task arm `single/<task>` with a floor: (mean score, floor, met?)."

@@ -531,3 +531,41 @@ def test_out_of_memory_is_not_a_damaged_folder(tiny_run, monkeypatch):
     from mtst.training import CheckpointManager
     ck = CheckpointManager(tiny_run / "checkpoints").latest()
     with pytest.raises(torch.OutOfMemoryError): CheckpointManager.load(ck, MultiTaskModel.__new__(MultiTaskModel))
+
+
+# ---------------------------------------------------------------- odd inputs, concurrent runs (issue: every bad input, one clear line)
+def test_bad_input_catalogue_answers_every_case():
+    "tools/bad_inputs.py: odd YAML, empty/interrupted/binary/huge files, label sets that change between splits, locks."
+    sys.path.insert(0, str(ROOT / "tools"))
+    import bad_inputs
+    results = [(c["name"], *bad_inputs.run(c)) for c in bad_inputs.cases()]
+    assert len(results) >= 25
+    assert [(n, said) for n, ok, said in results if not ok] == []
+
+
+def test_yaml_merge_keys_tabs_quoted_numbers_and_an_empty_section(tmp_path, capsys):
+    c = tmp_path / "c.yaml"
+    c.write_text("base: &b {epochs: 2}\n")
+    assert cli.read_yaml(c) == {"base": {"epochs": 2}}
+    c.write_text("a: &a {x: 1, y: 2}\nb:\n  <<: *a\n  y: 3\n")
+    assert cli.read_yaml(c) == {"a": {"x": 1, "y": 2}, "b": {"x": 1, "y": 3}}   # merged; the explicit key wins
+    c.write_text("a:\n  <<: {x: 1}\n  z: 1\n  z: 2\n")
+    with pytest.raises(ConfigError, match=r"c.yaml:4: duplicate key 'z'"): cli.read_yaml(c)
+    c.write_text("a:\n\tb: 1\n")
+    with pytest.raises(ConfigError, match=r"c.yaml:2: .*YAML indents with spaces, not tabs"): cli.read_yaml(c)
+    assert cli._spelled_number("3", int) == 3 and cli._spelled_number("3.5", int) == "3.5"
+    assert cli._spelled_number("1e-4", (int, float)) == 1e-4
+
+
+def test_a_live_run_lock_refuses_a_second_run_and_a_stale_one_is_taken_over(tiny_cfg, tmp_path, capsys):
+    import socket
+    out = tmp_path / "run"; out.mkdir()
+    (out / cli.LOCK_FILE).write_text(f"{os.getpid()} {socket.gethostname()}\n")   # this test's process: alive
+    before = snapshot(out)
+    assert main(["train", str(tiny_cfg), "--output-dir", str(out), "--no-progress"]) == 2
+    assert f"another mtst run (pid {os.getpid()} on " in one_error_line(capsys) and snapshot(out) == before
+    dead = subprocess.Popen(["true"]); dead.wait()   # a pid that no longer runs
+    (out / cli.LOCK_FILE).write_text(f"{dead.pid} {socket.gethostname()}\n")
+    assert main(["train", str(tiny_cfg), "--output-dir", str(out), "--no-progress", "--set", "training.max_steps=1"]) == 0
+    assert (out / "metrics.json").exists() and not (out / cli.LOCK_FILE).exists()   # the lock goes with the run
+    # (a run that fails after taking the lock, before writing anything, leaves no folder: test_damaged_backbone_weights...)

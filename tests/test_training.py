@@ -2,7 +2,6 @@
 after kill -9 (real subprocess) and 2-process DDP (real accelerate launch). Tiny random BERT, a few steps each."""
 import json
 import math
-import os
 import signal
 import subprocess
 import sys

@@ -171,11 +171,15 @@ def no_decay(name: str, p: nn.Parameter) -> bool:
     "Biases and normalisation weights (any 1-D tensor) get no weight decay, as in BERT/HF Trainer."
     return p.ndim < 2 or name.endswith(".bias") or "norm" in name.lower()
 
+# backbone units every layer reads (DeBERTa-v2/v3's shared relative-position embeddings and their LayerNorm): position
+# information like the embeddings', so they share the embeddings' (lowest) rate rather than the pooler's (top) one
+_READ_BY_EVERY_LAYER = ("backbone.encoder.rel_embeddings", "backbone.encoder.LayerNorm")
+
 def layerwise_lr_groups(model: nn.Module, base_lr: float, decay: float = 0.8, head_lr: float | None = None,
                         weight_decay: float = 0.01, trainable_only: bool = False) -> list[dict]:
     """Optimizer parameter groups with layer-wise learning-rate decay (ELECTRA/ULMFiT style): heads at `head_lr`
     (default `base_lr`), pooling/projection at `base_lr`, the top layer at `base_lr*decay`, each layer below one more
-    factor `decay`, embeddings lowest (`base_lr*decay**(L+1)`). Biases and LayerNorm weights get no weight decay.
+    factor `decay`, embeddings lowest (`base_lr*decay**(L+1)`; DeBERTa's relative-position embeddings too). Biases and LayerNorm weights get no weight decay.
     Frozen parameters are included (AdamW skips parameters without gradients) so that gradual unfreezing works;
     pass `trainable_only=True` to leave them out. Each group carries a `name` for logging."""
     if not base_lr > 0: raise ValueError(f"layerwise_lr_groups: base_lr must be > 0, got {base_lr}")
@@ -184,7 +188,7 @@ def layerwise_lr_groups(model: nn.Module, base_lr: float, decay: float = 0.8, he
     n_layers = sum(k.startswith("layer.") for k in groups)
     out = []
     for key, params in groups.items():
-        if key == "embeddings": lr = base_lr * decay ** (n_layers + 1)
+        if key == "embeddings" or key in _READ_BY_EVERY_LAYER: lr = base_lr * decay ** (n_layers + 1)
         elif key.startswith("layer."): lr = base_lr * decay ** (n_layers - int(key[6:]))
         elif key.startswith("backbone."): lr = base_lr * decay  # e.g. BERT's pooler sits on the top layer
         elif key.startswith("heads."): lr = base_lr if head_lr is None else head_lr

@@ -116,7 +116,7 @@ def test_freezing_units_cover_the_backbone(folders, family):
     assert backbone_frozen(model), [n for n, p in model.encoder.backbone.named_parameters() if p.requires_grad]
 
 
-@pytest.mark.parametrize("family", ["roberta", "xlm-roberta"])
+@pytest.mark.parametrize("family", ["roberta", "xlm-roberta", "mpnet"])
 def test_inputs_at_the_position_limit_run(folders, family, tmp_path):
     "A tokenizer that allows more tokens than the position table holds is capped at the usable limit (max - pad - 1)."
     import json
@@ -132,3 +132,37 @@ def test_inputs_at_the_position_limit_run(folders, family, tmp_path):
     ids = tok(" ".join(["word"] * 1000), truncation=True)["input_ids"]
     assert len(ids) == limit
     with torch.no_grad(): model(torch.tensor([ids]))                  # the longest input indexes inside the position table
+
+
+@pytest.mark.parametrize("family", tm.FAMILIES)
+def test_freeze_cache_llrd_and_five_steps_on_every_family(folders, family):
+    """On each family: the frozen backbone's features come from `FeatureCache` (hits from the second epoch on), LLRD
+    puts every parameter in exactly one group with the embeddings lowest, and five full fine-tuning steps under LLRD
+    give finite losses that change the backbone."""
+    import functools
+    from mtst.freezing import FeatureCache, freeze, layerwise_lr_groups, unfreeze
+    from mtst.training import MultiTaskTrainer, TrainConfig
+    texts = ["Pay $40 at Macy's store today.", "The app crashed again.", "Zoë loved the café.", "Refund my card please."] * 3
+    data = [Example(t, {"topic": "store" if "store" in t or "Macy" in t else "app", "ner": []}, f"e{i}") for i, t in enumerate(texts)]
+    torch.manual_seed(0)
+    model = MultiTaskModel(SentenceEncoder(folders[family], normalize=False, max_length=32), [TOPIC, NER])
+    freeze(model, "backbone")
+    cache = FeatureCache(model)
+    cfg = dict(epochs=2, batch_size=4, lr=1e-3, progress=False, eval_before=False, seed=0)
+    with cache.attached():
+        MultiTaskTrainer(model, data, None, TrainConfig(**cfg)).fit()
+    assert len(cache) == len(set(texts)) and cache.hits > 0, (family, cache)   # one entry per distinct sentence
+    unfreeze(model)
+    groups = layerwise_lr_groups(model, base_lr=1e-3, decay=0.5)
+    ids = [id(p) for g in groups for p in g["params"]]
+    assert len(ids) == len(set(ids)) == len(list(model.parameters())), family   # every parameter, once
+    lrs = {g["name"]: g["lr"] for g in groups}
+    emb = [lr for n, lr in lrs.items() if "embed" in n]
+    assert emb and max(emb) < min(lr for n, lr in lrs.items() if "layer" in n), (family, lrs)
+    before = [p.detach().clone() for p in model.encoder.backbone.parameters()]
+    tr = MultiTaskTrainer(model, data, None, TrainConfig(**{**cfg, "max_steps": 5, "epochs": 5},
+                                                         param_groups=functools.partial(layerwise_lr_groups, base_lr=1e-3, decay=0.5)))
+    tr.fit()
+    losses = tr.history.query("split == 'train' and metric == 'loss'").value
+    assert tr.global_step == 5 and len(losses) and np.isfinite(losses).all(), family
+    assert any(not torch.equal(a, b) for a, b in zip(before, model.encoder.backbone.parameters())), family

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 TRICKY = "Zoë paid $40 for the 18th time, don't ❤️ it 🎉. Café Münster, naïve Macy's!"
-FAMILIES = ("bert-uncased", "bert-cased", "distilbert", "roberta", "xlm-roberta", "deberta-v2", "deberta-v3")
+FAMILIES = ("bert-uncased", "bert-cased", "distilbert", "mpnet", "roberta", "xlm-roberta", "deberta-v2", "deberta-v3")
 _BERT_SPECIAL = dict(cls_token="[CLS]", sep_token="[SEP]", pad_token="[PAD]", unk_token="[UNK]", mask_token="[MASK]")
 _ROBERTA_SPECIAL = dict(bos_token="<s>", eos_token="</s>", cls_token="<s>", sep_token="</s>", pad_token="<pad>",
                         unk_token="<unk>", mask_token="<mask>")
@@ -20,16 +20,18 @@ def _corpus(n: int = 400) -> list[str]:
     return texts + [TRICKY] * 3
 
 
-def _wordpiece(lowercase: bool):
+def _wordpiece(lowercase: bool, special=("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")):
+    "WordPiece as BERT's; MPNet's uses the same pieces with RoBERTa's special tokens (`special`: pad, unk, cls, sep, mask)."
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    pad, unk, cls_t, sep_t, mask = special
+    tok = Tokenizer(models.WordPiece(unk_token=unk))
     tok.normalizer = normalizers.BertNormalizer(lowercase=lowercase, strip_accents=None if lowercase else False)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tok.decoder = decoders.WordPiece()
-    tok.train_from_iterator(_corpus(), trainers.WordPieceTrainer(vocab_size=600, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]))
-    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
-    tok.post_processor = processors.TemplateProcessing(single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
-                                                       special_tokens=[("[CLS]", cls), ("[SEP]", sep)])
+    tok.train_from_iterator(_corpus(), trainers.WordPieceTrainer(vocab_size=600, special_tokens=list(dict.fromkeys([cls_t, pad, sep_t, unk, mask]))))
+    cls, sep = tok.token_to_id(cls_t), tok.token_to_id(sep_t)
+    tok.post_processor = processors.TemplateProcessing(single=f"{cls_t} $A {sep_t}", pair=f"{cls_t} $A {sep_t} $B:1 {sep_t}:1",
+                                                       special_tokens=[(cls_t, cls), (sep_t, sep)])
     return tok
 
 
@@ -67,6 +69,10 @@ def build(family: str, folder) -> Path:
         raw = _wordpiece(lowercase=family != "bert-cased")
         cls = T.DistilBertTokenizerFast if family == "distilbert" else T.BertTokenizerFast
         tok = cls(tokenizer_object=raw, do_lower_case=family != "bert-cased", **_BERT_SPECIAL)
+    elif family == "mpnet":   # WordPiece pieces, RoBERTa-style special tokens (<s> ... </s>), as all-mpnet-base-v2
+        tok = T.MPNetTokenizerFast(tokenizer_object=_wordpiece(True, ("<pad>", "[UNK]", "<s>", "</s>", "<mask>")), do_lower_case=True,
+                                   bos_token="<s>", eos_token="</s>", cls_token="<s>", sep_token="</s>", pad_token="<pad>",
+                                   unk_token="[UNK]", mask_token="<mask>")
     elif family in ("roberta", "gpt2"):
         tok = T.RobertaTokenizerFast(tokenizer_object=_byte_level(), **_ROBERTA_SPECIAL)
     elif family in ("xlm-roberta", "deberta-v2", "deberta-v3"):
@@ -78,6 +84,7 @@ def build(family: str, folder) -> Path:
     if family.startswith("bert"): model = T.BertModel(T.BertConfig(vocab_size=V, **_SMALL))
     elif family == "distilbert":
         model = T.DistilBertModel(T.DistilBertConfig(vocab_size=V, dim=32, n_layers=2, n_heads=2, hidden_dim=64, max_position_embeddings=128))
+    elif family == "mpnet": model = T.MPNetModel(T.MPNetConfig(vocab_size=V, pad_token_id=tok.pad_token_id, **{**_SMALL, "max_position_embeddings": 130}))
     elif family == "roberta": model = T.RobertaModel(T.RobertaConfig(vocab_size=V, pad_token_id=tok.pad_token_id, **{**_SMALL, "max_position_embeddings": 130}))
     elif family == "xlm-roberta": model = T.XLMRobertaModel(T.XLMRobertaConfig(vocab_size=V, pad_token_id=tok.pad_token_id, **{**_SMALL, "max_position_embeddings": 130}))
     elif family == "deberta-v2": model = T.DebertaV2Model(T.DebertaV2Config(vocab_size=V, pad_token_id=tok.pad_token_id, **_SMALL))

@@ -95,6 +95,9 @@ class SentenceEncoder(nn.Module):
         self.pooling = Pooling(self.hidden_size, pooling)
         self.projection = self._make_projection() if projection else None
         self.dim = projection or self.hidden_size
+        if saved.get("adapter"):
+            from mtst.lora import load_adapter
+            load_adapter(self, saved["adapter"])
         if saved.get("head_weights"): self._load_head(saved["head_weights"])
         self.eval()   # like `from_pretrained`: call .train() to train
 
@@ -154,7 +157,10 @@ def saved_encoder_config(folder) -> dict:
     if (folder / ENCODER_CONFIG).is_file():
         cfg = json.loads((folder / ENCODER_CONFIG).read_text(encoding="utf-8"))
         head = folder / HEAD_WEIGHTS
-        return {**{k: cfg[k] for k in ("model_name", *_DEFAULTS) if k in cfg}, "head_weights": head if head.exists() else None}
+        from mtst.lora import ADAPTER_DIR   # a LoRA adapter saved beside the base weights (lesson 03a)
+        adapter = folder / ADAPTER_DIR
+        return {**{k: cfg[k] for k in ("model_name", *_DEFAULTS) if k in cfg}, "head_weights": head if head.exists() else None,
+                "adapter": adapter if (adapter / "adapter_config.json").is_file() else None}
     if not (folder / "modules.json").is_file(): return {}
     cfg = {"normalize": False}
     for m in json.loads((folder / "modules.json").read_text(encoding="utf-8")):
@@ -275,6 +281,10 @@ def _st_modules(enc: SentenceEncoder) -> list[tuple[str, str, dict | None, dict 
         ln = enc.projection[-1]
         mods.append(("LayerNorm", _ST + "LayerNorm", {"dimension": ln.normalized_shape[0]}, {"norm.weight": ln.weight, "norm.bias": ln.bias}))
     if enc.normalize: mods.append(("Normalize", _ST + "Normalize", None, None))
+    from mtst.lora import has_lora
+    if has_lora(enc):   # first after the Transformer: sentence-transformers stops there instead of running the bare base model
+        mods.insert(0, ("Adapters", _UNSUPPORTED, {"reason": "a LoRA adapter kept apart from the base weights (in adapter/, "
+                        "peft's format); `model.export_encoder(path, merge=True)` writes a folder sentence-transformers loads"}, None))
     return mods
 
 # %% ../nbs/01_sentence_encoder.ipynb #e64e2bbe
@@ -286,7 +296,11 @@ def save(self: SentenceEncoder, path) -> Path:
     (path / ENCODER_CONFIG).unlink(missing_ok=True)           # written last: it marks a complete folder
     for old in path.iterdir():                                 # module folders of an earlier save
         if old.is_dir() and _ST_DIRS.match(old.name): shutil.rmtree(old)
-    self.backbone.save_pretrained(path)
+    from mtst.lora import ADAPTER_DIR, base_state_dict, has_lora, save_adapter
+    lora = has_lora(self)   # with a LoRA adapter: the base weights as they were, the adapter beside them
+    self.backbone.save_pretrained(path, state_dict=base_state_dict(self.backbone) if lora else None)
+    if (path / ADAPTER_DIR).is_dir(): shutil.rmtree(path / ADAPTER_DIR)   # an earlier save's adapter
+    if lora: save_adapter(self, path / ADAPTER_DIR)
     self.tokenizer.save_pretrained(path)
     (path / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": self.max_length, "do_lower_case": False}, indent=2))
     (path / "config_sentence_transformers.json").write_text(json.dumps(

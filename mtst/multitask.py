@@ -302,9 +302,13 @@ def save_pretrained(self: MultiTaskModel, path, metrics: dict | None = None, pus
     return url if push_to_hub else path
 
 @patch
-def export_encoder(self: MultiTaskModel, path) -> Path:
-    "Write the shared encoder alone, as a sentence-transformers folder (lesson 01's `SentenceEncoder.save`)."
-    with quiet_progress(): return self.encoder.save(path)
+def export_encoder(self: MultiTaskModel, path, merge: bool = True) -> Path:
+    """Write the shared encoder alone, as a sentence-transformers folder (lesson 01's `SentenceEncoder.save`). With a
+    LoRA adapter (lesson 03a), `merge=True` writes a copy with the adapter merged into the weights, which
+    sentence-transformers loads; `merge=False` keeps the adapter apart (mtst and peft load it)."""
+    from mtst.lora import has_lora, merged_encoder
+    enc = merged_encoder(self.encoder) if merge and has_lora(self.encoder) else self.encoder
+    with quiet_progress(): return enc.save(path)
 
 # %% ../nbs/02_multitask.ipynb #fd01077a
 def _flat_metrics(metrics: dict, prefix: str = "") -> dict:

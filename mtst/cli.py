@@ -21,16 +21,18 @@ import yaml
 from .core import MtstError
 
 # %% auto #0
-__all__ = ['FORMATS', 'TOP_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'SPLITS', 'LOCK_FILE', 'DEVICE_HELP', 'USAGE_ERROR',
-           'RUN_FAILED', 'ConfigError', 'read_yaml', 'set_override', 'load_config', 'config_tasks', 'check_task_data',
-           'read_split', 'resolve_source', 'build_model', 'load_model_folder', 'load_run', 'check_backbone',
-           'check_output_dir', 'check_resume', 'run_lock', 'cmd_train', 'cmd_evaluate', 'format_prediction',
-           'resolve_device', 'cmd_predict', 'load_encoder', 'cmd_encode', 'make_parser', 'error_line', 'main']
+__all__ = ['FORMATS', 'TOP_KEYS', 'PEFT_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'SPLITS', 'LOCK_FILE', 'DEVICE_HELP',
+           'USAGE_ERROR', 'RUN_FAILED', 'ConfigError', 'read_yaml', 'set_override', 'load_config', 'config_tasks',
+           'check_task_data', 'read_split', 'resolve_source', 'build_model', 'load_model_folder', 'load_run',
+           'check_backbone', 'check_output_dir', 'check_resume', 'run_lock', 'cmd_train', 'cmd_evaluate',
+           'format_prediction', 'resolve_device', 'cmd_predict', 'load_encoder', 'cmd_encode', 'make_parser',
+           'error_line', 'main']
 
 # %% ../nbs/05_cli.ipynb #4b008d4a
 FORMATS = ("jsonl", "conll", "csv", "tsv")
 TOP_KEYS = {"backbone": str, "pooling": str, "normalize": bool, "max_length": (int, type(None)),
-            "output_dir": str, "tasks": list, "training": dict}
+            "output_dir": str, "tasks": list, "training": dict, "peft": (dict, type(None))}
+PEFT_KEYS = {"r": int, "alpha": (int, float), "dropout": (int, float), "target_modules": (list, str, type(None))}   # mtst.lora.add_lora
 TASK_KEYS = {"name": str, "kind": str, "format": str, "source": dict, "train": (str, dict), "validation": (str, dict, type(None)),
              "test": (str, dict, type(None)), "text_column": str, "label_column": str, "span_column": str,
              "labels": (list, type(None)), "head": str, "pooling": (str, type(None)), "loss_weight": (int, float),
@@ -181,6 +183,22 @@ def _spelled_number(value, kind):
     if int in kinds and re.fullmatch(r"[+-]?\d+", value.strip()): return int(value)
     return value
 
+def _check_peft(p: dict | None, src: str) -> dict | None:
+    "The `peft:` mapping (a LoRA adapter on the shared encoder, `mtst.lora.add_lora`), checked; None when absent or empty."
+    if not p: return None
+    unknown = sorted(set(p) - set(PEFT_KEYS))
+    if unknown: raise _unknown(unknown, PEFT_KEYS, src, "peft: ")
+    for k, v in p.items():
+        p[k] = v = _spelled_number(v, PEFT_KEYS[k])
+        _check_type(v, PEFT_KEYS[k], f"peft.{k}", src)
+    if "r" in p and p["r"] < 1: raise ConfigError(f"{src}: peft.r must be a positive integer (the adapter's rank), got {p['r']}")
+    if "alpha" in p and not p["alpha"] > 0: raise ConfigError(f"{src}: peft.alpha must be a number > 0, got {p['alpha']}")
+    if "dropout" in p and not 0 <= p["dropout"] < 1: raise ConfigError(f"{src}: peft.dropout must be in [0, 1), got {p['dropout']}")
+    tm = p.get("target_modules")
+    if isinstance(tm, list) and (not tm or not all(isinstance(x, str) and x for x in tm)):
+        raise ConfigError(f"{src}: peft.target_modules must be a non-empty list of module names (e.g. [query, value]), got {tm!r}")
+    return p
+
 def _check_training(tr: dict, tasks: list, src: str, max_length: int | None = None) -> dict:
     "The `training:` mapping, checked as `TrainConfig` checks it, and against the tasks (loss weights, metric) and this machine (fp16)."
     names = {t["name"] for t in tasks}
@@ -247,6 +265,7 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
             out["tasks"].append(_source_task(t, f"{src}: {where}", base)); continue
         out["tasks"].append(_file_task(t, src, where, base))
     out["training"] = _check_training(cfg.get("training") or {}, out["tasks"], src, out["max_length"])
+    out["peft"] = _check_peft(cfg.get("peft"), src)
     return out
 
 # %% ../nbs/05_cli.ipynb #36c970cc
@@ -370,7 +389,12 @@ def build_model(cfg: dict, tasks: list):
     from mtst.encoder import SentenceEncoder
     from mtst.multitask import MultiTaskModel
     enc = SentenceEncoder(cfg["backbone"], pooling=cfg["pooling"], normalize=cfg["normalize"], max_length=cfg["max_length"])
-    return MultiTaskModel(enc, tasks)
+    model = MultiTaskModel(enc, tasks)
+    if cfg.get("peft"):   # a LoRA adapter on the shared encoder: only it and the heads train (lesson 03a)
+        from mtst.lora import add_lora
+        try: add_lora(model, **cfg["peft"])
+        except ValueError as e: raise ConfigError(f"{cfg['config_file']}: peft: {_oneline(e)}") from None
+    return model
 
 def _read_json(f: Path) -> dict:
     "A JSON file mtst wrote; ConfigError naming the file (and line) if it cannot be read."
@@ -527,7 +551,8 @@ def cmd_train(a) -> int:
         if note := inert_loss_weights(static_weights(tasks, tc), tc):
             warnings.warn(note)   # what fit() would say: one `mtst: warning:` line
         print(f"config ok: {len(tasks)} task(s), {len(train)} training and {len(val)} validation examples; backbone "
-              f"{cfg['backbone']} ({bc.model_type}); output_dir {out}" + (f", resumes from {ck.name}" if ck else ""))
+              f"{cfg['backbone']} ({bc.model_type})" + (f" with a LoRA adapter {cfg['peft']}" if cfg.get("peft") else "")
+              + f"; output_dir {out}" + (f", resumes from {ck.name}" if ck else ""))
         return 0
     with run_lock(out) if rank == 0 else contextlib.nullcontext():   # one run at a time writes into `out`
         set_seed(tc.seed)   # before the model exists: its new heads draw their first weights from this seed

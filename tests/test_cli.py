@@ -88,6 +88,12 @@ def _example(tmp_path) -> dict:
     (lambda c: c["tasks"][0].pop("train"), "tasks[0]: missing required key 'train'"),
     (lambda c: c["tasks"][2].update(format="csv"), "a token task needs format jsonl"),
     (lambda c: c["training"].update(loss_weights={"nre": 2.0}), "loss_weights: unknown task(s) ['nre']"),
+    (lambda c: c.update(peft={"r": 0}), "peft.r must be a positive integer (the adapter's rank), got 0"),
+    (lambda c: c.update(peft={"rank": 8}), "peft: unknown key(s) ['rank']"),
+    (lambda c: c.update(peft={"alpha": -1}), "peft.alpha must be a number > 0, got -1"),
+    (lambda c: c.update(peft={"dropout": 1.5}), "peft.dropout must be in [0, 1), got 1.5"),
+    (lambda c: c.update(peft={"target_modules": []}), "peft.target_modules must be a non-empty list of module names"),
+    (lambda c: c.update(peft={"r": "eight"}), "peft.r must be an integer, got 'eight'"),
 ])
 def test_bad_configs_fail_before_any_model_loads(tmp_path, monkeypatch, capsys, edit, message):
     c = _example(tmp_path); edit(c)
@@ -569,3 +575,17 @@ def test_a_live_run_lock_refuses_a_second_run_and_a_stale_one_is_taken_over(tiny
     assert main(["train", str(tiny_cfg), "--output-dir", str(out), "--no-progress", "--set", "training.max_steps=1"]) == 0
     assert (out / "metrics.json").exists() and not (out / cli.LOCK_FILE).exists()   # the lock goes with the run
     # (a run that fails after taking the lock, before writing anything, leaves no folder: test_damaged_backbone_weights...)
+
+
+def test_a_peft_section_trains_a_lora_adapter_that_predict_loads(tiny_cfg, tmp_path, capsys):
+    out = tmp_path / "run"
+    args = ["train", str(tiny_cfg), "--output-dir", str(out), "--no-progress", "--set", "peft.r=4", "--set", "peft.alpha=8"]
+    assert main(args + ["--dry-run"]) == 0
+    assert "with a LoRA adapter {'r': 4, 'alpha': 8}" in capsys.readouterr().out
+    assert main(args) == 0
+    assert (out / "model" / "encoder" / "adapter" / "adapter_config.json").is_file()
+    capsys.readouterr()
+    assert main(["predict", str(out), "pay at the store", "--json"]) == 0
+    assert "topic" in capsys.readouterr().out
+    bad = main(["train", str(tiny_cfg), "--output-dir", str(tmp_path / "bad"), "--no-progress", "--set", "peft.target_modules=[nowhere]"])
+    assert bad == 2 and "peft: add_lora:" in one_error_line(capsys) and not (tmp_path / "bad").exists()

@@ -32,7 +32,8 @@ __all__ = ['FORMATS', 'TOP_KEYS', 'PEFT_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS'
 FORMATS = ("jsonl", "conll", "csv", "tsv")
 TOP_KEYS = {"backbone": str, "pooling": str, "normalize": bool, "max_length": (int, type(None)),
             "output_dir": str, "tasks": list, "training": dict, "peft": (dict, type(None))}
-PEFT_KEYS = {"r": int, "alpha": (int, float), "dropout": (int, float), "target_modules": (list, str, type(None))}   # mtst.lora.add_lora
+PEFT_KEYS = {"r": int, "alpha": (int, float), "dropout": (int, float), "target_modules": (list, str, type(None)),
+             "per_task": bool, "shared": bool}   # mtst.lora.add_lora
 TASK_KEYS = {"name": str, "kind": str, "format": str, "source": dict, "train": (str, dict), "validation": (str, dict, type(None)),
              "test": (str, dict, type(None)), "text_column": str, "label_column": str, "span_column": str,
              "labels": (list, type(None)), "head": str, "pooling": (str, type(None)), "loss_weight": (int, float),

@@ -157,10 +157,10 @@ def saved_encoder_config(folder) -> dict:
     if (folder / ENCODER_CONFIG).is_file():
         cfg = json.loads((folder / ENCODER_CONFIG).read_text(encoding="utf-8"))
         head = folder / HEAD_WEIGHTS
-        from mtst.lora import ADAPTER_DIR   # a LoRA adapter saved beside the base weights (lesson 03a)
+        from mtst.lora import ADAPTER_DIR, saved_adapters   # LoRA adapters saved beside the base weights (lesson 03a)
         adapter = folder / ADAPTER_DIR
         return {**{k: cfg[k] for k in ("model_name", *_DEFAULTS) if k in cfg}, "head_weights": head if head.exists() else None,
-                "adapter": adapter if (adapter / "adapter_config.json").is_file() else None}
+                "adapter": adapter if saved_adapters(adapter) else None}
     if not (folder / "modules.json").is_file(): return {}
     cfg = {"normalize": False}
     for m in json.loads((folder / "modules.json").read_text(encoding="utf-8")):

@@ -5,6 +5,7 @@
 # %% ../nbs/03a_lora.ipynb #7851806c
 from __future__ import annotations
 
+import contextlib
 import copy
 from pathlib import Path
 
@@ -14,8 +15,8 @@ ADAPTER_DIR = "adapter"       # inside a saved encoder folder: the adapter in pe
 DEFAULT_ADAPTER = "default"
 
 # %% auto #0
-__all__ = ['ADAPTER_DIR', 'DEFAULT_ADAPTER', 'lora_layers', 'has_lora', 'add_lora', 'base_state_dict', 'save_adapter',
-           'load_adapter', 'merged_encoder']
+__all__ = ['ADAPTER_DIR', 'DEFAULT_ADAPTER', 'lora_layers', 'has_lora', 'add_lora', 'adapter_sets', 'active_adapters',
+           'base_state_dict', 'save_adapter', 'saved_adapters', 'load_adapter', 'merged_encoder']
 
 # %% ../nbs/03a_lora.ipynb #80768235
 def _encoder(model: nn.Module) -> nn.Module:
@@ -32,26 +33,70 @@ def has_lora(model: nn.Module) -> bool:
     backbone = getattr(_encoder(model), "backbone", None)
     return backbone is not None and bool(getattr(backbone, "peft_config", None)) and bool(lora_layers(backbone))
 
+def _inject(cfg, backbone: nn.Module, name: str) -> None:
+    "peft's `inject_adapter_in_model`, without its warning that a second adapter is being added (here it is meant)."
+    import warnings
+    from peft import inject_adapter_in_model
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Already found a `peft_config` attribute", category=UserWarning)
+        inject_adapter_in_model(cfg, backbone, adapter_name=name)
+
+def _settle(encoder: nn.Module) -> None:
+    "After adding or loading adapters: every adapter trains, and outside a task's pass only the shared adapter applies."
+    for n, p in encoder.backbone.named_parameters():
+        if ".lora_" in n: p.requires_grad_(True)
+    shared = [DEFAULT_ADAPTER] if DEFAULT_ADAPTER in encoder.backbone.peft_config else []
+    for _, layer in lora_layers(encoder.backbone): layer._active_adapter = list(shared)
+
 def add_lora(model: nn.Module, r: int = 8, alpha: float = 16, dropout: float = 0.0, target_modules=None,
-             name: str = DEFAULT_ADAPTER) -> nn.Module:
-    """Inject a LoRA adapter (`peft.LoraConfig`: rank `r`, scale `alpha / r`, `dropout` on its input) into the backbone
-    of `model`'s shared encoder, in place; returns `model`. `target_modules`: the module names to adapt (None: peft's
-    choice for the model type). Every backbone weight but the adapter's is frozen; the rest of the model is untouched."""
-    from peft import LoraConfig, inject_adapter_in_model
+             per_task: bool = False, shared: bool = True) -> nn.Module:
+    """Inject LoRA (`peft.LoraConfig`: rank `r`, scale `alpha / r`, `dropout` on its input) into the backbone of `model`'s
+    shared encoder, in place; returns `model`. `target_modules`: the module names to adapt (None: peft's choice for the
+    model type). Every backbone weight but the adapters' is frozen; the rest of the model is untouched.
+    `per_task=True` (a `MultiTaskModel`): one adapter per task, applied to that task's batches and predictions, plus a
+    shared one for all tasks unless `shared=False`. Sentence embeddings (`encode`) use the shared adapter only."""
+    from peft import LoraConfig
     enc = _encoder(model)
-    if has_lora(enc): raise ValueError(f"add_lora: the encoder already has adapter(s) {sorted(enc.backbone.peft_config)}; "
-                                       "this version trains one shared adapter")
+    if has_lora(enc): raise ValueError(f"add_lora: the encoder already has adapter(s) {sorted(enc.backbone.peft_config)}")
     if isinstance(r, bool) or not isinstance(r, int) or r < 1: raise ValueError(f"add_lora: r must be a positive int, got {r!r}")
     if not (isinstance(alpha, (int, float)) and alpha > 0): raise ValueError(f"add_lora: alpha must be a number > 0, got {alpha!r}")
     if not (isinstance(dropout, (int, float)) and 0 <= dropout < 1): raise ValueError(f"add_lora: dropout must be in [0, 1), got {dropout!r}")
+    if per_task and not hasattr(model, "tasks"): raise ValueError("add_lora: per_task=True needs a MultiTaskModel (adapters are named by task)")
+    if per_task and DEFAULT_ADAPTER in model.tasks: raise ValueError(f"add_lora: a task named {DEFAULT_ADAPTER!r} would clash with the shared adapter")
+    names = ([DEFAULT_ADAPTER] if shared or not per_task else []) + (list(model.tasks) if per_task else [])
     cfg = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, bias="none",
                      target_modules=[target_modules] if isinstance(target_modules, str) else
                      (list(target_modules) if target_modules else None))
-    try: inject_adapter_in_model(cfg, enc.backbone, adapter_name=name)
+    try:
+        for name in names: _inject(copy.deepcopy(cfg), enc.backbone, name)
     except ValueError as e: raise ValueError(f"add_lora: {' '.join(str(e).split())}") from None   # e.g. no such target module
+    _settle(enc)
     return model
 
-# %% ../nbs/03a_lora.ipynb #8451ed5d
+# %% ../nbs/03a_lora.ipynb #dc3760fe
+def adapter_sets(model: nn.Module, tasks) -> dict[tuple, list[str]] | None:
+    """For a `MultiTaskModel` with per-task adapters: `{adapters to apply: the tasks among `tasks` that use them}`;
+    None when one encoder pass serves every task (no adapters, or only a shared one)."""
+    backbone = model.encoder.backbone
+    names = getattr(backbone, "peft_config", None) or {}
+    if not any(n != DEFAULT_ADAPTER for n in names): return None
+    shared = (DEFAULT_ADAPTER,) if DEFAULT_ADAPTER in names else ()
+    out = {}
+    for t in tasks: out.setdefault(shared + ((t,) if t in names else ()), []).append(t)
+    return out
+
+@contextlib.contextmanager
+def active_adapters(encoder: nn.Module, names):
+    """Within the block, the encoder's LoRA layers apply exactly the adapters `names` (none: the base model). Sets
+    peft's per-layer active list directly: `set_adapter` would also stop the others' gradients."""
+    layers = [layer for _, layer in lora_layers(encoder.backbone)]
+    before = [layer._active_adapter for layer in layers]
+    for layer in layers: layer._active_adapter = list(names)
+    try: yield
+    finally:
+        for layer, b in zip(layers, before): layer._active_adapter = b
+
+# %% ../nbs/03a_lora.ipynb #0bb57ef0
 def base_state_dict(backbone: nn.Module) -> dict:
     "The backbone's own weights without its adapters, keyed as in the plain model (`...query.weight`, not `...query.base_layer.weight`)."
     return {k.replace(".base_layer.", "."): v for k, v in backbone.state_dict().items() if ".lora_" not in k}
@@ -72,25 +117,40 @@ def save_adapter(encoder: nn.Module, folder) -> Path:
         cfg.save_pretrained(str(sub))
     return folder
 
-def load_adapter(encoder: nn.Module, folder, name: str = DEFAULT_ADAPTER) -> nn.Module:
-    "Inject the adapter saved in `folder` (peft's format) into `encoder`'s backbone and load its weights; returns `encoder`."
-    from peft import LoraConfig, inject_adapter_in_model, set_peft_model_state_dict
+def _load_one(encoder: nn.Module, folder: Path, name: str) -> None:
+    from peft import LoraConfig, set_peft_model_state_dict
     from mtst.core import load_weights
-    folder = Path(folder)
     cfg = LoraConfig.from_pretrained(str(folder))
-    inject_adapter_in_model(cfg, encoder.backbone, adapter_name=name)
+    _inject(cfg, encoder.backbone, name)
     state = {k.removeprefix("base_model.model."): v for k, v in load_weights(folder / "adapter_model.safetensors").items()}
     result = set_peft_model_state_dict(encoder.backbone, state, adapter_name=name)
     if result.unexpected_keys:
         raise ValueError(f"{folder / 'adapter_model.safetensors'}: weights that fit no adapter layer of this backbone: "
                          f"{result.unexpected_keys[:3]}")
+
+def saved_adapters(folder) -> dict[str, Path]:
+    "The adapters saved in `folder` by `save_adapter`: `{name: its folder}` (the shared one as 'default')."
+    folder = Path(folder)
+    found = {DEFAULT_ADAPTER: folder} if (folder / "adapter_config.json").is_file() else {}
+    if folder.is_dir():
+        found |= {p.name: p for p in sorted(folder.iterdir()) if p.is_dir() and (p / "adapter_config.json").is_file()}
+    return found
+
+def load_adapter(encoder: nn.Module, folder) -> nn.Module:
+    "Inject every adapter saved in `folder` (peft's format; see `save_adapter`) into `encoder`'s backbone with its weights."
+    found = saved_adapters(folder)
+    if not found: raise FileNotFoundError(f"{folder}: no adapter_config.json here or in a subfolder")
+    for name, sub in found.items(): _load_one(encoder, sub, name)
+    _settle(encoder)
     return encoder
 
 def merged_encoder(encoder: nn.Module) -> nn.Module:
-    "A copy of `encoder` with its LoRA adapter merged into the weights (`W + (alpha/r)·B·A`) and the adapter layers removed."
+    """A copy of `encoder` with its shared LoRA adapter merged into the weights (`W + (alpha/r)·B·A`) and the adapter layers
+    removed: what `encode` computes. Per-task adapters are left out (they serve their task's head, not the embedding)."""
     enc = copy.deepcopy(encoder)
+    shared = [DEFAULT_ADAPTER] if DEFAULT_ADAPTER in getattr(enc.backbone, "peft_config", {}) else []
     for name, layer in lora_layers(enc.backbone):
-        layer.merge(safe_merge=True)   # raises on a non-finite result rather than writing it
+        if shared: layer.merge(safe_merge=True, adapter_names=shared)   # raises on a non-finite result rather than writing it
         parent, _, child = name.rpartition(".")
         setattr(enc.backbone.get_submodule(parent) if parent else enc.backbone, child, layer.get_base_layer())
     if hasattr(enc.backbone, "peft_config"): del enc.backbone.peft_config

@@ -172,13 +172,20 @@ def forward(self: MultiTaskModel, input_ids=None, attention_mask=None, token_typ
             if (y != -100).any(): checked[n] = y   # skip tasks nobody in this batch is labelled for
     if token_embeddings is None:
         if attention_mask is None: attention_mask = torch.ones_like(input_ids)
-        token_embeddings = self.encoder.embed_tokens(input_ids, attention_mask, token_type_ids)
-    elif attention_mask is None:
-        attention_mask = torch.ones(shape, dtype=torch.long, device=token_embeddings.device)
-    sentence = None
-    if any(self.heads[n].uses_sentence_embedding for n in names):
-        sentence = self.encoder.pool(token_embeddings, attention_mask)
-    logits = {n: self.heads[n](token_embeddings, attention_mask, sentence) for n in names}
+        from mtst.lora import active_adapters, adapter_sets
+        sets = adapter_sets(self, names)   # per-task LoRA adapters (lesson 03a): one encoder pass per set; else one pass
+        if sets is None: embs = dict.fromkeys(names, self.encoder.embed_tokens(input_ids, attention_mask, token_type_ids))
+        else:
+            embs = {}
+            for active, ns in sets.items():
+                with active_adapters(self.encoder, active): embs.update(dict.fromkeys(ns, self.encoder.embed_tokens(input_ids, attention_mask, token_type_ids)))
+    else:
+        if attention_mask is None: attention_mask = torch.ones(shape, dtype=torch.long, device=token_embeddings.device)
+        embs = dict.fromkeys(names, token_embeddings)
+    pooled = {}   # one sentence embedding per encoder pass, for the heads that use it
+    for n in names:
+        if self.heads[n].uses_sentence_embedding and id(embs[n]) not in pooled: pooled[id(embs[n])] = self.encoder.pool(embs[n], attention_mask)
+    logits = {n: self.heads[n](embs[n], attention_mask, pooled.get(id(embs[n]))) for n in names}
     losses = {n: F.cross_entropy(logits[n].flatten(0, -2).float(), y.to(logits[n].device).flatten(), ignore_index=-100)
               for n, y in checked.items()}
     loss = sum(self.tasks[n].loss_weight * l for n, l in losses.items()) if losses else None

@@ -182,6 +182,7 @@ def main():
     ap.add_argument("--unfreeze-at", type=int, help="freeze the backbone before fit(); a callback unfreezes it at this epoch")
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--lora", type=int, help="train a LoRA adapter of this rank (mtst.lora) instead of the full backbone")
+    ap.add_argument("--lora-per-task", action="store_true", help="with --lora: one adapter per task plus the shared one")
     ap.add_argument("--poison", type=int, nargs=2, metavar=("RANK", "STEP"), help="NaN heads on one process after a step")
     ap.add_argument("--stop", type=int, nargs=2, metavar=("RANK", "STEP"), help="one process asks to stop after a step")
     a = ap.parse_args()
@@ -196,7 +197,7 @@ def main():
     model = build(a.backbone, a.init_seed)
     if a.lora:
         from mtst.lora import add_lora
-        add_lora(model, r=a.lora, alpha=2 * a.lora)
+        add_lora(model, r=a.lora, alpha=2 * a.lora, per_task=a.lora_per_task)
     encoder_before = encoder_digest(model)
     if a.unfreeze_at is not None:
         from mtst.freezing import freeze, unfreeze

@@ -2,8 +2,10 @@
 saved adapter round-trips. The lesson itself checks parameter counts, the unpadded forward, peft and
 sentence-transformers loading."""
 import json
+import math
 from pathlib import Path
 
+import pytest
 import torch
 
 import ddp_worker
@@ -76,3 +78,18 @@ def test_two_process_lora_run_ends_identical(backbone, tmp_path):
     assert res.returncode == 0, res.stderr[-3000:]
     r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
     assert r0["connected"] and r1["connected"] and r0["steps"] == r1["steps"] >= 2 and r0["digest"] == r1["digest"]
+
+
+@pytest.mark.parametrize("kw", [dict(schedule="joint", balancing="pcgrad"), dict(schedule="joint", balancing="famo"),
+                                dict(schedule="proportional", grad_accum=2, precision="bf16"),
+                                dict(schedule="temperature", balancing="uncertainty")])
+def test_per_task_adapters_under_every_kind_of_step(backbone, kw):
+    "PCGrad, FAMO, accumulation with bf16 autocast, uncertainty weighting: finite losses, and the adapters train."
+    model = add_lora(ddp_worker.build(backbone, 0), r=4, alpha=8, per_task=True)
+    before = _weights(model)
+    tr = MultiTaskTrainer(model, ddp_worker.synthetic(24, 0), None,
+                          TrainConfig(epochs=1, max_steps=3, batch_size=8, lr=2e-3, progress=False, eval_before=False, seed=0, **kw))
+    tr.fit()
+    losses = tr.history.query("split == 'train' and metric == 'loss'").value
+    assert tr.global_step == 3 and len(losses) and losses.map(math.isfinite).all()
+    assert any(".lora_B." in k and not torch.equal(v, before[k]) for k, v in _weights(tr.model).items())

@@ -14,8 +14,9 @@ with the Hub reachable, a Hub id such as bert-base-uncased. On one CUDA GPU (ski
    stopped at half the steps and resumed ends with the same history as an uninterrupted one (within 1e-4, 1e-3
    mixed: cuBLAS may reorder sums);
 3. the trained model saves, loads on the CPU and predicts there;
-4. PCGrad and FAMO (lesson 04b) train on the device under fp16 (bf16 on the CPU): finite losses that fall, FAMO's
-   weights move, their step time and (CUDA) peak memory relative to the static run of part 1;
+4. PCGrad and FAMO (lesson 04b) and per-task LoRA adapters (lesson 03a) train on the device under fp16 (bf16 on the
+   CPU): finite losses that fall, FAMO's weights move, their step time and (CUDA) peak memory relative to the static
+   run of part 1;
 5. the inference commands on the device: `mtst train` (a few steps of configs/example.yaml), then `mtst evaluate`,
    `mtst predict` and `mtst encode` with `--device`; the embeddings equal the CPU's within 1e-3;
 6. with 2 or more GPUs: `torchrun --nproc_per_node 2 -m mtst.cli train configs/example.yaml` (NCCL) exits 0.
@@ -54,7 +55,7 @@ class StopAt:
 
 
 def train(model_name: str, steps: int, precision: str, out: Path, resume: bool = False, stop_at: int | None = None,
-          balancing: str = "static"):
+          balancing: str = "static", lora: bool = False):
     from mtst.data import load_shipped, shipped_tasks
     from mtst.encoder import SentenceEncoder
     from mtst.multitask import MultiTaskModel
@@ -62,6 +63,9 @@ def train(model_name: str, steps: int, precision: str, out: Path, resume: bool =
     set_seed(0)
     tasks = shipped_tasks()
     model = MultiTaskModel(SentenceEncoder(model_name, normalize=False), tasks)
+    if lora:   # per-task LoRA adapters beside a shared one (lesson 03a): one encoder pass per task in a joint step
+        from mtst.lora import add_lora
+        add_lora(model, r=8, alpha=16, per_task=True)
     cfg = TrainConfig(epochs=100, max_steps=steps, batch_size=16, lr=5e-5, head_lr=5e-3, max_length=64,
                       schedule="joint", balancing=balancing, precision=precision, eval_before=False, eval_every=steps, save_every=max(1, steps // 2),
                       output_dir=str(out), progress=False, seed=0, callbacks=[StopAt(stop_at)] if stop_at else [])
@@ -198,6 +202,12 @@ def main(argv=None) -> int:
               f"time){mem}; train loss {first:.3f} -> {last:.3f}; weights {tr.balancer.weights()}")
         check(len(ls) == a.steps and all(math.isfinite(x) for x in ls) and last < first, f"{balancing}: {a.steps} finite losses that fall")
         if balancing == "famo": check(any(abs(w - 1) > 1e-4 for w in tr.balancer.weights().values()), "famo: the task weights moved")
+    tr, secs = train(a.model, a.steps, prec, work / "lora", lora=True)
+    ls = losses(tr)
+    first, last = sum(ls[:5]) / 5, sum(ls[-5:]) / 5
+    print(f"  per-task LoRA ({prec}): {a.steps / secs:.2f} steps/s ({speed[prec] / (a.steps / secs):.2f}x the static run's step "
+          f"time); train loss {first:.3f} -> {last:.3f}")
+    check(len(ls) == a.steps and all(math.isfinite(x) for x in ls) and last < first, f"per-task LoRA: {a.steps} finite losses that fall")
     # exact resume on the device
     half = a.steps // 2   # save_every: the last checkpoint before the interruption is at step `half`
     for precision, tol in (("fp32", 1e-4), (prec, 1e-3)):

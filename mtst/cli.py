@@ -22,11 +22,11 @@ from .core import MtstError
 
 # %% auto #0
 __all__ = ['FORMATS', 'TOP_KEYS', 'PEFT_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'SPLITS', 'LOCK_FILE', 'DEVICE_HELP',
-           'USAGE_ERROR', 'RUN_FAILED', 'ConfigError', 'read_yaml', 'set_override', 'load_config', 'config_tasks',
-           'check_task_data', 'read_split', 'resolve_source', 'build_model', 'load_model_folder', 'load_run',
-           'check_backbone', 'check_output_dir', 'check_resume', 'run_lock', 'cmd_train', 'cmd_evaluate',
-           'format_prediction', 'resolve_device', 'cmd_predict', 'load_encoder', 'cmd_encode', 'make_parser',
-           'error_line', 'main']
+           'BACKENDS', 'BACKEND_HELP', 'USAGE_ERROR', 'RUN_FAILED', 'ConfigError', 'read_yaml', 'set_override',
+           'load_config', 'config_tasks', 'check_task_data', 'read_split', 'resolve_source', 'build_model',
+           'load_model_folder', 'load_run', 'check_backbone', 'check_output_dir', 'check_resume', 'run_lock',
+           'cmd_train', 'cmd_evaluate', 'format_prediction', 'resolve_device', 'torch_device_type', 'cmd_predict',
+           'load_encoder', 'cmd_encode', 'cmd_export', 'make_parser', 'error_line', 'main']
 
 # %% ../nbs/05_cli.ipynb #4b008d4a
 FORMATS = ("jsonl", "conll", "csv", "tsv")
@@ -656,11 +656,33 @@ def _jsonable(v):
     if hasattr(v, "item"): return v.item()
     return v
 
+def _onnx_folder(src: str | Path) -> Path:
+    "The ONNX export to serve from `src`: an export folder itself, or a run folder's `onnx/` (written by `mtst export`)."
+    from mtst.serving import ONNX_CONFIG
+    p = Path(src)
+    if (p / ONNX_CONFIG).is_file(): return p
+    if (p / "onnx" / ONNX_CONFIG).is_file(): return p / "onnx"
+    raise ConfigError(f"{p}: no ONNX export here or in {p / 'onnx'}; write one with `mtst export {p} --onnx` (add --int8 for "
+                      f"the quantised graph)")
+
+def _onnx_model(src, backend: str, device):
+    "An `OnnxModel` for `--backend onnx` / `onnx-int8` (onnxruntime runs on the CPU here)."
+    if device is not None and torch_device_type(device) != "cpu":
+        raise ConfigError(f"--backend {backend} runs on the CPU (onnxruntime's CPU provider); drop --device {device}")
+    from mtst.serving import OnnxModel
+    folder = _onnx_folder(src)
+    try: return OnnxModel(folder, int8=backend == "onnx-int8")
+    except FileNotFoundError as e: raise ConfigError(f"{_oneline(e)}") from None
+
+def torch_device_type(device: str) -> str: return str(device).split(":")[0]
+
 def cmd_predict(a) -> int:
-    device = resolve_device(a.device)
     texts = _texts(a)
-    model, _ = load_run(a.run_dir)
-    model.to(device)
+    if a.backend != "torch": model = _onnx_model(a.run_dir, a.backend, a.device)
+    else:
+        device = resolve_device(a.device)
+        model, _ = load_run(a.run_dir)
+        model.to(device)
     preds = model.predict(texts, batch_size=a.batch_size)
     for t, p in zip(texts, preds):
         print(json.dumps({"text": t, **_jsonable(p)}, ensure_ascii=False) if a.json else format_prediction(t, p))
@@ -700,11 +722,13 @@ def cmd_encode(a) -> int:
     out = Path(a.out)   # checked before loading anything
     if out.suffix != ".npy": raise ConfigError(f"--out {a.out}: use a .npy file name")
     if out.is_dir(): raise ConfigError(f"--out {a.out}: is a folder; give a .npy file name")
-    device, texts = resolve_device(a.device), _texts(a)
-    enc = load_encoder(a.model).to(device)
+    if a.backend != "torch": enc, texts = _onnx_model(a.model, a.backend, a.device), _texts(a)
+    else:
+        device, texts = resolve_device(a.device), _texts(a)
+        enc = load_encoder(a.model).to(device)
     emb = enc.encode(texts, batch_size=a.batch_size)
     emb = np.asarray(emb.detach().cpu() if hasattr(emb, "detach") else emb, dtype=np.float32)
-    want = _saved_dim(a.model)
+    want = _saved_dim(a.model) if a.backend == "torch" else enc.dim
     if want is not None and emb.shape[1] != want:   # never hand out vectors of another model silently
         raise ConfigError(f"{a.model}: the encoder gave vectors of size {emb.shape[1]} but its saved config says {want}; "
                           f"the folder is inconsistent: save the encoder again")
@@ -719,6 +743,17 @@ def cmd_encode(a) -> int:
     print(f"wrote {emb.shape[0]} embeddings of size {emb.shape[1]} to {a.out}")
     return 0
 
+def cmd_export(a) -> int:
+    if not a.onnx: raise ConfigError("mtst export: choose what to write: --onnx (add --int8 for the quantised graph too)")
+    from mtst.serving import export_onnx
+    out = Path(a.out) if a.out else Path(a.run_dir) / "onnx"
+    if out.exists() and not out.is_dir(): raise ConfigError(f"--out {out}: is a file; give a folder")
+    model, _ = load_run(a.run_dir)
+    export_onnx(model, out, quantize="int8" if a.int8 else None)
+    print(f"wrote {out} (model.onnx{', model_int8.onnx' if a.int8 else ''}): serve it with "
+          f"`mtst predict {a.run_dir} --backend {'onnx-int8' if a.int8 else 'onnx'} TEXT`")
+    return 0
+
 def _positive_int(v: str) -> int:
     try: n = int(v)
     except ValueError: n = 0
@@ -726,9 +761,11 @@ def _positive_int(v: str) -> int:
     return n
 
 DEVICE_HELP = "cpu, cuda, cuda:1, mps (default: the CUDA GPU, else MPS, else the CPU)"
+BACKENDS = ("torch", "onnx", "onnx-int8")
+BACKEND_HELP = "torch (default), or the run's ONNX export run by onnxruntime (`mtst export RUN --onnx [--int8]`; lesson 07)"
 
 def make_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="mtst", description="Multi-task sentence transformers: train, evaluate, predict, encode.")
+    ap = argparse.ArgumentParser(prog="mtst", description="Multi-task sentence transformers: train, evaluate, predict, encode, export.")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show the full traceback of an error (or set MTST_DEBUG=1)")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -747,12 +784,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir"); p.add_argument("text", nargs="*"); p.add_argument("--file")
     p.add_argument("--json", action="store_true"); p.add_argument("--batch-size", type=_positive_int, default=32)
     p.set_defaults(func=cmd_predict); p.add_argument("--device", help=DEVICE_HELP)
+    p.add_argument("--backend", choices=BACKENDS, default="torch", help=BACKEND_HELP)
     n = sub.add_parser("encode", help="sentence embeddings of a text file (.npy)", parents=[common])
     n.add_argument("model", help="a run folder, a saved model folder, or a backbone name")
     n.add_argument("text", nargs="*"); n.add_argument("--file", help="one sentence per line")
     n.add_argument("--out", required=True, help="output .npy file")
     n.add_argument("--batch-size", type=_positive_int, default=32); n.add_argument("--no-normalize", action="store_true", help="keep the raw (not unit-length) vectors")
     n.set_defaults(func=cmd_encode); n.add_argument("--device", help=DEVICE_HELP)
+    n.add_argument("--backend", choices=BACKENDS, default="torch", help=BACKEND_HELP)
+    x = sub.add_parser("export", help="write a trained run for serving (ONNX, int8)", parents=[common])
+    x.add_argument("run_dir"); x.add_argument("--onnx", action="store_true", help="one ONNX graph: the encoder and every head")
+    x.add_argument("--int8", action="store_true", help="also the int8-quantised graph (onnxruntime dynamic quantisation)")
+    x.add_argument("--out", help="the folder to write (default RUN_DIR/onnx)"); x.set_defaults(func=cmd_export)
     return ap
 
 # %% ../nbs/05_cli.ipynb #52a0e926

@@ -24,7 +24,8 @@ from .encoder import Pooling, SentenceEncoder
 
 # %% auto #0
 __all__ = ['MODEL_CONFIG', 'HEADS_WEIGHTS', 'ENCODER_DIR', 'LEGACY_CONFIG', 'FORMAT', 'FORMAT_VERSION', 'SequenceHead',
-           'TokenHead', 'make_head', 'MultiTaskOutput', 'MultiTaskModel', 'decode_entities', 'is_saved_multitask']
+           'TokenHead', 'make_head', 'MultiTaskOutput', 'MultiTaskModel', 'decode_entities', 'predict_texts',
+           'is_saved_multitask']
 
 # %% ../nbs/02_multitask.ipynb #d3506727
 def _classifier(head: str, dim: int, num_labels: int, dropout: float) -> nn.Sequential:
@@ -244,7 +245,28 @@ def _warn_truncated(texts, feats, limit: int) -> None:
         warnings.warn(f"{len(cut)} of {len(texts)} text(s) are longer than max_length={limit} tokens ("
                       + ", ".join(f"texts[{i}]" for i in cut[:5]) + (", ..." if len(cut) > 5 else "") + "): their predictions "
                       "see only the first tokens, and entities after them are not labelled; split long texts or raise max_length",
-                      DataWarning, stacklevel=3)
+                      DataWarning, stacklevel=4)   # the caller of predict (predict -> predict_texts -> here)
+
+def predict_texts(texts: list[str], tasks: dict, names: list[str], tokenizer, max_length: int, logits_fn,
+                  batch_size: int = 32) -> list[dict]:
+    """`MultiTaskModel.predict`'s work for any runtime: tokenize, batch longest first, get each batch's logits from
+    `logits_fn(input_ids, attention_mask) -> {task: (B, ...) tensor}` and decode them (ONNX serving reuses it)."""
+    feats = encode_examples([Example(t, {}, f"texts[{i}]") for i, t in enumerate(texts)], tokenizer, [], max_length)
+    collate = MultiTaskCollator(tokenizer, [])
+    order = sorted(range(len(texts)), key=lambda i: -len(feats[i]["input_ids"]))
+    results = [None] * len(texts)
+    _warn_truncated(texts, feats, max_length)
+    for s in range(0, len(order), batch_size):
+        idx = order[s:s + batch_size]
+        batch = collate([feats[i] for i in idx])
+        logits = logits_fn(batch["input_ids"], batch["attention_mask"])
+        probs = {n: torch.as_tensor(logits[n]).float().softmax(-1).cpu() for n in names}
+        for r, i in enumerate(idx):
+            results[i] = {n: _sequence_prediction(tasks[n], probs[n][r]) if tasks[n].kind == "sequence"
+                          else _token_prediction(tasks[n], texts[i], feats[i]["word_ids"], probs[n][r],
+                                                 truncated=len(feats[i]["input_ids"]) >= max_length)
+                          for n in names}
+    return results
 
 @patch
 def predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> list[dict]:
@@ -253,24 +275,10 @@ def predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> li
     texts, names = _check_texts(texts), self.task_names(tasks)
     check_positive_int(batch_size, "batch_size")
     if not texts: return []
-    tok = self.encoder.tokenizer
-    feats = encode_examples([Example(t, {}, f"texts[{i}]") for i, t in enumerate(texts)], tok, [], self.encoder.max_length)
-    collate = MultiTaskCollator(tok, [])
-    order = sorted(range(len(texts)), key=lambda i: -len(feats[i]["input_ids"]))
-    results, dev, limit = [None] * len(texts), self.device, self.encoder.max_length
-    _warn_truncated(texts, feats, limit)
+    dev = self.device
     with torch.inference_mode(), eval_mode(self):
-        for s in range(0, len(order), batch_size):
-            idx = order[s:s + batch_size]
-            batch = collate([feats[i] for i in idx])
-            out = self(batch["input_ids"].to(dev), batch["attention_mask"].to(dev), tasks=names)
-            probs = {n: out.logits[n].float().softmax(-1).cpu() for n in names}
-            for r, i in enumerate(idx):
-                results[i] = {n: _sequence_prediction(self.tasks[n], probs[n][r]) if self.tasks[n].kind == "sequence"
-                              else _token_prediction(self.tasks[n], texts[i], feats[i]["word_ids"], probs[n][r],
-                                                     truncated=len(feats[i]["input_ids"]) >= limit)
-                              for n in names}
-    return results
+        return predict_texts(texts, self.tasks, names, self.encoder.tokenizer, self.encoder.max_length,
+                             lambda ids, am: self(ids.to(dev), am.to(dev), tasks=names).logits, batch_size)
 
 # %% ../nbs/02_multitask.ipynb #d06b285b
 MODEL_CONFIG, HEADS_WEIGHTS, ENCODER_DIR = "config.json", "heads.safetensors", "encoder"

@@ -37,7 +37,8 @@ class _Graph(nn.Module):
 def export_onnx(model: nn.Module, folder, quantize: str | None = None, opset: int = 17) -> Path:
     """Write `model` (a `MultiTaskModel`) to `folder` as `model.onnx` (dynamic batch and length; outputs
     `sentence_embedding` and `logits.<task>`), its tokenizer and `mtst_onnx.json`; with `quantize="int8"` also
-    `model_int8.onnx` (onnxruntime's dynamic quantisation: int8 weights, activations quantised on the fly). The
+    `model_int8.onnx` (onnxruntime's dynamic quantisation: int8 weights per output channel, activations quantised on
+    the fly). The
     folder is written whole or not at all."""
     from mtst.training import replace_dir
     if quantize not in (None, "int8"): raise ValueError(f"quantize must be None or 'int8', got {quantize!r}")
@@ -64,7 +65,8 @@ def export_onnx(model: nn.Module, folder, quantize: str | None = None, opset: in
             from onnxruntime.quantization import QuantType, quantize_dynamic
             from onnxruntime.quantization.shape_inference import quant_pre_process
             quant_pre_process(str(tmp / "model.onnx"), str(tmp / "prep.onnx"), skip_symbolic_shape=True)
-            quantize_dynamic(str(tmp / "prep.onnx"), str(tmp / "model_int8.onnx"), weight_type=QuantType.QInt8)
+            quantize_dynamic(str(tmp / "prep.onnx"), str(tmp / "model_int8.onnx"), weight_type=QuantType.QInt8,
+                             per_channel=True)   # a scale per output channel: MiniLM's embeddings keep cosine 0.985+ (0.90 per tensor)
             (tmp / "prep.onnx").unlink()
         tok.save_pretrained(str(tmp))
         cfg = {"format": ONNX_FORMAT, "format_version": ONNX_FORMAT_VERSION, "tasks": [m.tasks[n].to_dict() for n in names],

@@ -657,7 +657,7 @@ def _kill_tree(pid: int) -> None:
 def test_two_process_resume_after_kill9_with_uneven_shards(backbone, tmp_path):
     """Batches of 7 split 4 + 3 over two processes, so their random generators drift apart (dropout draws); kill -9
     both mid-epoch, resume from different random heads: every process ends with the uninterrupted run's weights."""
-    common = ["--backbone", backbone, "--epochs", "2", "--batch-size", "7", "--n-train", "40", "--schedule", "round_robin"]
+    common = ["--backbone", backbone, "--epochs", "1", "--batch-size", "7", "--n-train", "40", "--schedule", "round_robin"]
     killed = tmp_path / "killed"
     launch = ddp_worker.launch_command()
     proc = subprocess.Popen(launch + [str(a) for a in common + ["--out", killed, "--step-sleep", "0.3"]], env=ddp_worker.subprocess_env(),

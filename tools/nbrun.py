@@ -191,7 +191,7 @@ def refresh(out: Path, readme: bool = True) -> None:
             c.metadata.pop("papermill", None); c.metadata.pop("execution", None)
             if not c.metadata.get("tags"): c.metadata.pop("tags", None)  # papermill adds empty ones
         nbformat.write(nb, NBS / f"{r['notebook']}.ipynb")
-    subprocess.run(["nbdev_clean"], cwd=ROOT, check=True)
+    subprocess.run([str(Path(sys.executable).parent / "nbdev_clean")], cwd=ROOT, check=True)  # the venv's, PATH or not
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     full = {r["notebook"] for r in summary["runs"]} == {p.stem for p in notebooks()}
     if readme and full and README_START in text:

@@ -97,7 +97,8 @@ class CurveLogger(TrainerCallback):
         elif self.epoch_end: self._point(trainer, trainer.evaluate(), "epoch_end", epoch + 1)
 
 # %% ../nbs/04c_studies.ipynb #419e0c6e
-def _n_params(model) -> int: return sum(p.numel() for p in model.parameters())
+def _n_params(model, trainable: bool = False) -> int:
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable)
 
 def cap_steps(run: dict) -> int:
     """The optimizer steps `run` would have made without early stopping: recorded as `cap_steps`, or (records made
@@ -117,9 +118,12 @@ def still_improving(run: dict) -> bool:
     means = [p["validation"]["mean"] for p in run["curve"]]
     return (not stopped_early(run)) and bool(means) and means[-1] >= max(means)
 
-def train_run(splits: dict, task_names, config: TrainConfig, seed: int, model_name: str | None = None) -> dict:
+def train_run(splits: dict, task_names, config: TrainConfig, seed: int, model_name: str | None = None,
+              prepare=None) -> dict:
     """Train a fresh encoder with a head per task of `task_names` on `splits` (from `study_splits` or `shipped_splits`),
-    choose the best weights on validation, score them once on test. Returns the run's record (plain JSON types)."""
+    choose the best weights on validation, score them once on test. Returns the run's record (plain JSON types).
+    `prepare(model)`, if given, changes the fresh model in place before training (e.g. `partial(add_lora, r=8)`, or a
+    freezing strategy); the record counts the parameters it leaves trainable."""
     from dataclasses import replace
     from mtst.core import DEFAULT_MODEL
     from mtst.data import encode_examples
@@ -137,6 +141,7 @@ def train_run(splits: dict, task_names, config: TrainConfig, seed: int, model_na
     with peak_rss() as mem:
         set_seed(seed)   # before the model: the heads draw their first weights from this seed
         model = MultiTaskModel(SentenceEncoder(model_name or DEFAULT_MODEL, normalize=False), tasks)
+        if prepare is not None: prepare(model)
         tr = MultiTaskTrainer(model, pick("train"), pick("validation"), cfg)
         c0 = _cpu_seconds()
         tr.fit()
@@ -147,7 +152,7 @@ def train_run(splits: dict, task_names, config: TrainConfig, seed: int, model_na
     rec = {"tasks": names, "seed": seed, "model": model_name or DEFAULT_MODEL,
             "config": {k: v for k, v in cfg.to_dict().items() if k != "seed"},
             "train_sizes": {n: sum(n in e.labels for e in pick("train")) for n in names},
-            "parameters": _n_params(model), "steps": st.global_step, "cap_steps": tr.total_steps(),
+            "parameters": _n_params(model), "trainable_parameters": _n_params(model, trainable=True), "steps": st.global_step, "cap_steps": tr.total_steps(),
             "task_steps": dict(curve.task_steps),
             "best_step": st.best_step, "stopped_early": stopped,
 

@@ -21,7 +21,7 @@ import common
 STUDY = "multi_vs_single"
 TASKS = ("ner", "sst2", "agnews")
 BUDGETS = {   # training sizes per task, validation size, evaluation and stopping, seeds
-    "smoke":  dict(sizes={"ner": 32, "sst2": 32, "agnews": 32}, n_val=16, n_test=16, test_limit=32, epochs=2,
+    "smoke":  dict(sizes={"ner": 16, "sst2": 16, "agnews": 16}, n_val=8, n_test=8, test_limit=16, epochs=2,
                    eval_every=2, patience=2, seeds=[0, 1]),
     "course": dict(sizes={"ner": 600, "sst2": 600, "agnews": 600}, n_val=300, n_test=500, test_limit=None, epochs=2,
                    eval_every=40, patience=2, seeds=[0, 1, 2]),

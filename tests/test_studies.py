@@ -2,6 +2,7 @@
 
 The committed `full` results are checked in tests/test_conclusions.py (what the lessons say about them)."""
 import json
+import re
 import os
 import subprocess
 import sys
@@ -112,3 +113,24 @@ def test_headline_smoke(tmp_path):
     assert cap_steps({k: v for k, v in run.items() if k != "cap_steps"}) == run["cap_steps"] == 4   # 2 epochs x 2 joint batches
     assert stopped_early(run) == (run["stopped_early"] and run["steps"] < run["cap_steps"])
     assert all("epoch_end" in p["kind"] for p in run["curve"])            # one evaluation per epoch, at its end
+
+
+def test_lora_smoke(tmp_path, capsys):
+    "The rate is chosen on validation from the grid (rank 8, seed 0); the other ranks run at it; LoRA trains < 1% of the weights."
+    import lora
+    out = tmp_path / "l.json"
+    sst2 = [a for a in (*(lora.lora_arm(r, lr, "sst2") for r in lora.RANKS for lr in lora.GRID), "frozen/sst2")]
+    lora.main(["--budget", "smoke", "--seeds", "0", "--arms", *sst2, "--out", str(out)])
+    data = json.loads(out.read_text())
+    check_schema(data, "lora", "smoke")
+    runs = {r["arm"]: r for r in data["runs"]}
+    chosen = re.search(r"sst2: learning rate (\S+) chosen on validation", capsys.readouterr().out)[1]
+    assert float(chosen) == lora.chosen_lr(type("R", (), {"data": data})(), "sst2")
+    assert set(runs) == {*(lora.lora_arm(8, lr, "sst2") for lr in lora.GRID), lora.lora_arm(4, float(chosen), "sst2"),
+                         lora.lora_arm(16, float(chosen), "sst2"), "frozen/sst2"}
+    share = {a: r["trainable_parameters"] / r["parameters"] for a, r in runs.items()}
+    assert all(0 < s < 0.01 for a, s in share.items() if a.startswith("lora"))
+    r4, r8, r16 = (runs[lora.lora_arm(r, float(chosen), "sst2")]["trainable_parameters"] for r in (4, 8, 16))
+    assert r4 < r8 < r16 and r16 - r8 == 2 * (r8 - r4)                      # adapter weights grow linearly with the rank
+    assert runs["frozen/sst2"]["trainable_parameters"] < r4                   # the head alone
+    assert all(r["config"]["lr"] == float(chosen) for a, r in runs.items() if a.startswith(("lora r=4", "lora r=16")))

@@ -19,7 +19,7 @@ ONNX_CONFIG = "mtst_onnx.json"
 ONNX_FORMAT, ONNX_FORMAT_VERSION = "mtst-onnx", 1
 
 # %% auto #0
-__all__ = ['ONNX_CONFIG', 'ONNX_FORMAT', 'ONNX_FORMAT_VERSION', 'export_onnx', 'OnnxModel']
+__all__ = ['ONNX_CONFIG', 'ONNX_FORMAT', 'ONNX_FORMAT_VERSION', 'export_onnx', 'OnnxModel', 'export_st_onnx']
 
 # %% ../nbs/07_serving.ipynb #42185b46
 class _Graph(nn.Module):
@@ -33,6 +33,15 @@ class _Graph(nn.Module):
         if adapter_sets(self.model, names) is None: out = self.model(token_embeddings=tokens, attention_mask=attention_mask)
         else: out = self.model(input_ids=input_ids, attention_mask=attention_mask)   # per-task adapters: a pass per task
         return (enc.pool(tokens, attention_mask), *[out.logits[n] for n in names])
+
+def _quantize_int8(src: Path, dst: Path) -> None:
+    "onnxruntime's recipe: shape inference and graph clean-up first, then int8 weights per output channel."
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    prep = dst.with_name(dst.stem + ".prep.onnx")
+    quant_pre_process(str(src), str(prep), skip_symbolic_shape=True)
+    quantize_dynamic(str(prep), str(dst), weight_type=QuantType.QInt8, per_channel=True)
+    prep.unlink()
 
 def export_onnx(model: nn.Module, folder, quantize: str | None = None, opset: int = 17) -> Path:
     """Write `model` (a `MultiTaskModel`) to `folder` as `model.onnx` (dynamic batch and length; outputs
@@ -61,13 +70,8 @@ def export_onnx(model: nn.Module, folder, quantize: str | None = None, opset: in
             torch.onnx.export(_Graph(m), (ex["input_ids"], ex["attention_mask"]), str(tmp / "model.onnx"),
                               input_names=["input_ids", "attention_mask"], output_names=outputs, dynamic_axes=axes,
                               opset_version=opset, dynamo=False)
-        if quantize == "int8":   # onnxruntime's recipe: shape inference and graph clean-up first, then int8 weights
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-            from onnxruntime.quantization.shape_inference import quant_pre_process
-            quant_pre_process(str(tmp / "model.onnx"), str(tmp / "prep.onnx"), skip_symbolic_shape=True)
-            quantize_dynamic(str(tmp / "prep.onnx"), str(tmp / "model_int8.onnx"), weight_type=QuantType.QInt8,
-                             per_channel=True)   # a scale per output channel: MiniLM's embeddings keep cosine 0.985+ (0.90 per tensor)
-            (tmp / "prep.onnx").unlink()
+        # int8 weights with a scale per output channel: MiniLM's embeddings keep cosine 0.985+ (0.90 per tensor)
+        if quantize == "int8": _quantize_int8(tmp / "model.onnx", tmp / "model_int8.onnx")
         tok.save_pretrained(str(tmp))
         cfg = {"format": ONNX_FORMAT, "format_version": ONNX_FORMAT_VERSION, "tasks": [m.tasks[n].to_dict() for n in names],
                "outputs": outputs, "max_length": m.encoder.max_length, "dim": m.encoder.dim, "int8": quantize == "int8",
@@ -145,3 +149,40 @@ class OnnxModel:
             out[idx] = self.run(batch, mask)["sentence_embedding"]
         res = torch.from_numpy(out) if convert_to_tensor else out
         return res[0] if single else res
+
+# %% ../nbs/07_serving.ipynb #a0110a31
+class _Transformer(nn.Module):
+    "The backbone from token ids to `last_hidden_state`: the graph sentence-transformers' ONNX backend runs."
+    def __init__(self, backbone, names): super().__init__(); self.backbone, self.names = backbone, names
+    def forward(self, *inputs): return self.backbone(**dict(zip(self.names, inputs))).last_hidden_state
+
+def export_st_onnx(encoder: nn.Module, folder, quantize: str | None = None, opset: int = 17) -> Path:
+    """Save `encoder` (a `SentenceEncoder`, adapters merged) to `folder` in sentence-transformers' layout, with
+    `onnx/model.onnx` (the transformer, dynamic batch and length, output `last_hidden_state`) for its ONNX backend, and
+    with `quantize="int8"` also `onnx/model_qint8.onnx`. The folder is written whole or not at all."""
+    from mtst.lora import has_lora, merged_encoder
+    from mtst.training import replace_dir
+    if quantize not in (None, "int8"): raise ValueError(f"quantize must be None or 'int8', got {quantize!r}")
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir(): raise ValueError(f"{folder}: is a file, not a folder")
+    enc = merged_encoder(encoder) if has_lora(encoder) else copy.deepcopy(encoder)
+    enc = enc.cpu().eval()
+    tok = enc.tokenizer
+    names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in tok.model_input_names]
+    ex = tok(["a short sentence", "and a somewhat longer sentence for the example batch"], padding=True, return_tensors="pt")
+    tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
+    try:
+        enc.save(tmp)
+        (tmp / "onnx").mkdir()
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(_Transformer(enc.backbone, names), tuple(ex[n] for n in names), str(tmp / "onnx" / "model.onnx"),
+                              input_names=names, output_names=["last_hidden_state"], opset_version=opset, dynamo=False,
+                              dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]})
+        if quantize == "int8": _quantize_int8(tmp / "onnx" / "model.onnx", tmp / "onnx" / "model_qint8.onnx")
+        replace_dir(tmp, folder)
+    except BaseException:
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder

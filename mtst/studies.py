@@ -20,7 +20,8 @@ __all__ = ['STUDY_TASKS', 'REPORT_METRIC', 'FLOORS', 'STUDY_SCHEMA', 'REFERENCES
            'plain_metrics', 'CurveLogger', 'cap_steps', 'stopped_early', 'still_improving', 'train_run', 'StudyError',
            'machine', 'provenance', 'StudyResults', 'study_path', 'load_study', 'runs_frame', 'curve_frame',
            'arm_summary', 'quality_table', 'stopping_table', 'floors_met', 'at_point', 'multi_vs_single_readings',
-           'reading_sentences', 'plot_curves', 'schedule_verdicts', 'step_shares']
+           'reading_sentences', 'plot_curves', 'schedule_verdicts', 'step_shares', 'strategy_table',
+           'strategy_sentences', 'lr_grid']
 
 # %% ../nbs/04c_studies.ipynb #165b4b10
 STUDY_TASKS = {"ner": "conll", "sst2": "sst2", "agnews": "agnews"}   # task name -> data set (mtst.hfdata.real_source)
@@ -406,3 +407,71 @@ def step_shares(study: dict):
     import pandas as pd
     rows = [{"arm": r["arm"], **{t: n / max(r["steps"], 1) for t, n in r["task_steps"].items()}} for r in study["runs"]]
     return pd.DataFrame(rows).groupby("arm", sort=False).mean()
+
+# %% ../nbs/04c_studies.ipynb #c024dc82
+def _strategy_label(arm: str) -> str:
+    "`lora r=8 lr=0.001/ner` -> `LoRA r=8`; `frozen/ner` -> `frozen backbone`; `single/ner` -> `full fine-tuning`."
+    name = arm.split("/")[0]
+    if name.startswith("lora "): return "LoRA " + name.split()[1]
+    return {"frozen": "frozen backbone", "single": "full fine-tuning"}.get(name, name)
+
+def strategy_table(study: dict, reference: dict, split: str = "test", within: float = 0.01):
+    """Each single-task arm of `study` (two seeds or more) beside full fine-tuning, `reference`'s `single/<task>` runs:
+    learning rate, trainable parameters, score (mean ± s.d. over seeds), mean difference to full fine-tuning paired by
+    seed with its 95% t-interval and verdict (≥ 3 seeds), `within`: the interval's low end is above −`within`,
+    median CPU-seconds and peak memory (MB), runs still improving at their cap."""
+    import pandas as pd
+    from mtst.evaluation import compare_seeds
+    rows = []
+    tasks = list(dict.fromkeys(r["tasks"][0] for r in study["runs"] if len(r["tasks"]) == 1))
+    for t in tasks:
+        full = {r["seed"]: r for r in reference["runs"] if r["arm"] == f"single/{t}"}
+        arms = {"single": list(full.values())}
+        for r in study["runs"]:
+            if r["tasks"] == [t]: arms.setdefault(r["arm"], []).append(r)
+        for arm, runs in arms.items():
+            if len(runs) < 2: continue                      # the grid's one-seed runs: lr_grid
+            score = [_metric(t, r[split][t]) for r in runs]
+            row = {"task": t, "arm": _strategy_label(arm if arm != "single" else "single/"), "lr": runs[0]["config"]["lr"],
+                   "trainable": runs[0].get("trainable_parameters", runs[0]["parameters"]),
+                   "trainable %": 100 * runs[0].get("trainable_parameters", runs[0]["parameters"]) / runs[0]["parameters"],
+                   "score": f"{np.mean(score):.3f} ± {np.std(score, ddof=1):.3f}", "seeds": len(runs),
+                   "Δ vs full": np.nan, "95% interval": "", "verdict": "", f"within {within * 100:g} point": "",
+                   "median CPU-s": float(np.median([r["cpu_seconds"] for r in runs])),
+                   "peak MB": float(np.median([r["peak_rss_mb"] for r in runs])),
+                   "still improving": f"{sum(still_improving(r) for r in runs)} of {len(runs)}"}
+            paired = sorted(r["seed"] for r in runs if r["seed"] in full)
+            if arm != "single" and len(paired) >= 2:
+                mine = {r["seed"]: _metric(t, r[split][t]) for r in runs}
+                v = compare_seeds([mine[s] for s in paired], [_metric(t, full[s][split][t]) for s in paired])
+                row.update({"Δ vs full": v.diff, "95% interval": f"[{v.low:+.3f}, {v.high:+.3f}]",
+                            "verdict": v.verdict if len(paired) >= 3 else f"{len(paired)} seeds: not ranked",
+                            f"within {within * 100:g} point": ("yes" if v.low > -within else "no") if len(paired) >= 3 else ""})
+            rows.append(row)
+    return pd.DataFrame(rows).set_index(["task", "arm"])
+
+def strategy_sentences(table) -> list[str]:
+    "One sentence per non-reference row of `strategy_table`, quoting its numbers; a verdict only with ≥ 3 seeds."
+    out, within = [], next(c for c in table.columns if c.startswith("within"))
+    for (t, arm), row in table.iterrows():
+        if arm == "full fine-tuning": continue
+        full = table.loc[(t, "full fine-tuning")]
+        head = (f"{t}: {arm} ({row['trainable %']:.2f}% of the weights trained, lr {row['lr']:g}) {row['score']} against "
+                f"full fine-tuning {full['score']}")
+        if row["verdict"] not in ("better", "worse", "not distinguishable"):
+            out.append(f"{head}: {row['Δ vs full']:+.3f} over {row['seeds']} seeds: not ranked (fewer than 3 seeds)."); continue
+        what = {"better": f"{arm} is better", "worse": "full fine-tuning is better",
+                "not distinguishable": "the two are not distinguishable"}[row["verdict"]]
+        out.append(f"{head}: {row['Δ vs full']:+.3f} {row['95% interval']} over {row['seeds']} seeds: {what}; "
+                   f"{within}: {row[within]}.")
+    return out
+
+def lr_grid(study: dict, prefix: str = "lora r=8 lr=", split: str = "validation"):
+    "The learning-rate grid: each task's `split` score for every rate of the arms named `prefix<lr>/<task>` (first seed), the best marked."
+    import pandas as pd
+    seed = min((r["seed"] for r in study["runs"]), default=0)
+    rows = [{"task": r["tasks"][0], "lr": r["config"]["lr"], split: _metric(r["tasks"][0], r[split][r["tasks"][0]]),
+             "still improving": still_improving(r)} for r in study["runs"] if r["arm"].startswith(prefix) and r["seed"] == seed]
+    df = pd.DataFrame(rows, columns=["task", "lr", split, "still improving"])
+    df["chosen"] = df.groupby("task")[split].transform("max").eq(df[split]) if len(df) else []
+    return df.sort_values(["task", "lr"]).set_index(["task", "lr"])

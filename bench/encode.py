@@ -35,6 +35,9 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import numpy as np
 import torch
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import cpu_info, forward_flops, matmul_gflops  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -55,23 +58,6 @@ def make_sentences(n: int, seed: int) -> list[str]:
     return [" ".join(rng.choices(texts, k=rng.choices([1, 2, 3], weights=[6, 3, 1])[0])) for _ in range(n)]
 
 
-def matmul_gflops(size: int = 1024, repeats: int = 7) -> float:
-    "fp32 matmul throughput of this CPU right now (median GFLOP/s)."
-    a, b = torch.randn(size, size), torch.randn(size, size)
-    torch.mm(a, b)
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter(); torch.mm(a, b); ts.append(time.perf_counter() - t0)
-    return 2 * size ** 3 / statistics.median(ts) / 1e9
-
-
-def forward_flops(lengths: list[int], cfg) -> float:
-    "Multiply-add FLOPs of a BERT-style forward pass over real tokens (projections, FFN, attention)."
-    H, I, L = cfg.hidden_size, cfg.intermediate_size, cfg.num_hidden_layers
-    per_token = 2 * (4 * H * H + 2 * H * I)            # Q, K, V, O projections + the two FFN matrices
-    return float(sum(L * (n * per_token + 4 * n * n * H) for n in lengths))   # + QK^T and AV
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=2000, help="number of sentences (default 2000)")
@@ -90,6 +76,7 @@ def main(argv=None) -> int:
     with quiet_progress(): st = SentenceTransformer(enc.spec.source, device="cpu")
     lengths = [len(x) for x in enc.tokenizer(sentences, truncation=True, max_length=enc.max_length)["input_ids"]]
     flops = forward_flops(lengths, enc.backbone.config)
+    print(f"CPU: {cpu_info()}")
     print(f"{len(sentences)} sentences, {min(lengths)}-{max(lengths)} tokens (mean {np.mean(lengths):.1f}), "
           f"batch {args.batch_size}, {torch.get_num_threads()} threads, OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}, torch {torch.__version__}")
 

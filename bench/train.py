@@ -57,10 +57,10 @@ def run_mtst(n: int, batch_size: int, seed: int, group_by_length: bool = False, 
     cfg = TrainConfig(epochs=1, batch_size=batch_size, lr=5e-5, progress=False, eval_before=False, seed=seed,
                       warmup_ratio=0.0, max_grad_norm=1.0, group_by_length=group_by_length)
     tr = MultiTaskTrainer(model, ex, None, cfg)   # tokenizes the examples (outside the clock, as for Trainer)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     tr.fit()
-    wall = time.perf_counter() - t0
-    return {"samples_per_second": tr.samples_seen / wall, "seconds": wall, "loop_seconds": tr.train_seconds,
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"samples_per_second": tr.samples_seen / wall, "seconds": wall, "cpu_seconds": cpu, "loop_seconds": tr.train_seconds,
             "samples": tr.samples_seen, "steps": tr.global_step, "threads": torch.get_num_threads()}
 
 
@@ -91,19 +91,32 @@ def run_hf(n: int, batch_size: int, seed: int, pad512: bool = False, group_by_le
                                  train_sampling_strategy="group_by_length" if group_by_length else "random")
         trainer = Trainer(model=model, args=args, train_dataset=data,
                           data_collator=default_data_collator if pad512 else DataCollatorWithPadding(tok))
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         m = trainer.train().metrics
-        wall = time.perf_counter() - t0
-    return {"samples_per_second": len(data) / wall, "seconds": wall, "loop_seconds": m["train_runtime"],
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"samples_per_second": len(data) / wall, "seconds": wall, "cpu_seconds": cpu, "loop_seconds": m["train_runtime"],
             "samples": len(data), "steps": trainer.state.global_step, "threads": torch.get_num_threads()}
+
+
+def lengths_of(n: int) -> list[int]:
+    "Tokens of each of the `n` training sentences (no padding)."
+    from mtst.core import load_tokenizer, resolve_backbone
+    tok = load_tokenizer(resolve_backbone())
+    return [len(ids) for ids in tok([e.text for e in _examples(n)], truncation=True)["input_ids"]]
+
+
+def train_flops(n: int) -> float:
+    "Useful FLOPs of one training epoch over real tokens: forward + backward ≈ 3 forward passes (the head is negligible)."
+    from transformers import AutoConfig
+    from mtst.core import resolve_backbone
+    from machine import forward_flops
+    return 3 * forward_flops(lengths_of(n), AutoConfig.from_pretrained(resolve_backbone().source))
 
 
 def padding(n: int, batch_size: int, seed: int) -> tuple[int, int, int]:
     "Real tokens, and token positions with padding, of one epoch in random batches and in mtst's length-grouped plan."
-    from mtst.core import load_tokenizer, resolve_backbone
     from mtst.training import TaskScheduler
-    tok = load_tokenizer(resolve_backbone())
-    lengths = [len(ids) for ids in tok([e.text for e in _examples(n)], truncation=True)["input_ids"]]
+    lengths = lengths_of(n)
     def positions(sched): return sum(len(b) * max(lengths[i] for i in b) for _, b in sched.plan(0))
     pools = {"topic": list(range(len(lengths)))}
     return (sum(lengths), positions(TaskScheduler(pools, batch_size, seed=seed)),
@@ -147,25 +160,39 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     if a.child:
         child(a.child, a.n, a.batch_size, a.seed); return 0
-    rows, t0 = [], time.perf_counter()
+    sys.path.insert(0, HERE)
+    from machine import cpu_info, matmul_gflops
+    print(f"CPU: {cpu_info()}", flush=True)
+    rows, t0, peaks = [], time.perf_counter(), [matmul_gflops()]   # the fp32 peak, before and after every round
     for r in range(a.repeats):
         pair = ("mtst", "hf_trainer") + (() if a.no_extra else ("mtst_padded", "mtst_grouped", "hf_grouped"))
         for v in (pair if r % 2 == 0 else pair[::-1]):
             rows.append(spawn(v, a.n, a.batch_size, a.seed)); print(f"  {v}: {rows[-1]['samples_per_second']:.2f} samples/s", flush=True)
+        peaks.append(matmul_gflops())
     if a.n512: rows.append(spawn("hf_pad512", a.n512, a.batch_size, a.seed)); print(f"  hf_pad512: {rows[-1]['samples_per_second']:.2f} samples/s")
     summary = {}
     for v in ("mtst", "hf_trainer", "mtst_padded", "mtst_grouped", "hf_grouped", "hf_pad512"):
         rs = [x for x in rows if x["variant"] == v]
         if rs: summary[v] = {"samples/s (median)": statistics.median(x["samples_per_second"] for x in rs),
+                             "samples/s (min)": min(x["samples_per_second"] for x in rs),
+                             "samples/s (max)": max(x["samples_per_second"] for x in rs),
+                             "CPU-s (median)": statistics.median(x.get("cpu_seconds", float("nan")) for x in rs),
                              "runs": len(rs), "samples per run": rs[0]["samples"], "steps per run": rs[0]["steps"],
                              "peak RSS MB (max)": max(x["peak_rss_mb"] for x in rs)}
     print(f"\nbatch size {a.batch_size}, {a.n} sentences (pad512: {a.n512}), {a.repeats} run(s) each, "
           f"torch threads {rows[0]['threads']}, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'PASSIVE')}, "
           f"total {time.perf_counter() - t0:.0f} s")
     print("samples/s = training sentences / wall time of fit() or train() (model loading and tokenization excluded in both)")
-    print(f"{'variant':<12} {'samples/s':>10} {'runs':>5} {'sentences':>10} {'peak RSS MB':>12}")
+    peak, flops = statistics.median(peaks), train_flops(a.n)
+    print(f"fp32 matmul peak in this run: {peak:.1f} GFLOP/s (median of {len(peaks)}); useful work: forward + backward "
+          f"over real tokens, {flops / a.n / 1e9:.2f} GFLOP per sentence")
+    print(f"{'variant':<12} {'samples/s':>10} {'min-max':>13} {'CPU-s':>7} {'GFLOP/s':>8} {'of peak':>7} {'runs':>5} "
+          f"{'sentences':>10} {'peak RSS MB':>12}")
     for v, s in summary.items():
-        print(f"{v:<12} {s['samples/s (median)']:>10.2f} {s['runs']:>5} {s['samples per run']:>10} {s['peak RSS MB (max)']:>12.0f}")
+        gf = flops / a.n * s["samples/s (median)"] / 1e9   # useful work per sentence x sentences per second
+        print(f"{v:<12} {s['samples/s (median)']:>10.2f} {s['samples/s (min)']:>6.1f}-{s['samples/s (max)']:<6.1f} "
+              f"{s['CPU-s (median)']:>7.1f} {gf:>8.1f} {gf / peak:>7.0%} {s['runs']:>5} {s['samples per run']:>10} "
+              f"{s['peak RSS MB (max)']:>12.0f}")
     base = summary["hf_trainer"]["samples/s (median)"]
     sps = {v: s["samples/s (median)"] for v, s in summary.items()}
     real, random_pos, grouped_pos = padding(a.n, a.batch_size, a.seed)

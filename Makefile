@@ -16,6 +16,7 @@ studies:         ## every study at its full budget into studies/results/ (hours 
 	$(PY) studies/multi_vs_single.py --budget full
 	$(PY) studies/sampling.py --budget full
 	$(PY) studies/headline.py --budget full
+	$(PY) studies/lora.py --budget full
 
 refresh:         ## maintainer: run the course and store its outputs in nbs/ and README.md
 	$(PY) tools/nbrun.py --out runs/latest --refresh

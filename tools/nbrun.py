@@ -225,7 +225,8 @@ STUDIES_START, STUDIES_END = "<!-- studies:start -->", "<!-- studies:end -->"
 def _md_table(df, index: str) -> str:
     "A DataFrame as a Markdown table, its index as the first column."
     def cell(v) -> str:
-        if isinstance(v, float): v = int(v) if v.is_integer() else f"{v:.3f}"
+        if isinstance(v, tuple): v = " · ".join(map(str, v))           # a MultiIndex row, e.g. (task, arm)
+        if isinstance(v, float): v = int(v) if v.is_integer() else f"{v:g}" if 0 < abs(v) < 1e-3 else f"{v:.3f}"
         return str(v).replace("|", "\\|").replace("\n", " ")
     cols = [index, *map(str, df.columns)]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
@@ -276,6 +277,16 @@ def studies_markdown() -> str:
             out += [_md_table(S.schedule_verdicts(smp).set_index("arm"), "schedule, minus proportional"), ""]
         else:
             out += ["Fewer than 3 seeds per schedule so far: no schedule is ranked.", ""]
+    try: lora = S.load_study(ROOT / "studies" / "results" / "lora.json")
+    except FileNotFoundError: lora = None
+    if lora and mvs:
+        table = S.strategy_table(lora, mvs)
+        out += ["**What to train: LoRA and a frozen backbone against full fine-tuning** (`studies/lora.py`, lesson 03a; the "
+                "full fine-tuning rows are the multi-vs-single study's single-task runs). " + _provenance_line(lora), "",
+                f"LoRA {lora['design']['lora']}; its learning rate chosen on validation at rank 8, seed 0:", "",
+                _md_table(S.lr_grid(lora), "task, lr"), "",
+                "Test scores (NER entity F1, SST-2 accuracy), each row against full fine-tuning paired by seed:", "",
+                _md_table(table, "task, arm"), "", *[f"- {line}" for line in S.strategy_sentences(table)], ""]
     return "\n".join(out) if out else "No study results are committed yet.\n"
 
 

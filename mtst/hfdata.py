@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import os
 import random
 import socket
@@ -227,6 +228,11 @@ def _folder_file(spec: dict, what: str) -> Path:
     raise DataError(f"{what}: {root / rel} not found; {GET_DATA}")
 
 # %% ../nbs/00c_hf_data.ipynb #18b17085
+@functools.lru_cache(maxsize=16)
+def _read_folder(fmt: str, path: str, mtime_ns: int, size: int):
+    "A folder file read once per process while it is unchanged (its modification time and size are in the key)."
+    return FOLDER_READERS[fmt](Path(path))
+
 def load_source_dataset(spec: dict):
     "The one-split `datasets.Dataset` a source mapping names (see `load_source`), subsampled by `limit`/`seed`."
     what = f"source {spec!r}"
@@ -255,7 +261,8 @@ def load_source_dataset(spec: dict):
         ds, _, name = _pick_split(ds, split, str(spec["disk"]))
     else:
         f = _folder_file(spec, what)
-        ds, name = FOLDER_READERS[spec["format"]](f), str(f)
+        st = f.stat()   # the studies and lessons read the same large files many times: parse each once
+        ds, name = _read_folder(spec["format"], str(f), st.st_mtime_ns, st.st_size), str(f)
     ds.info.dataset_name = name   # named in every error message
     limit, seed = spec.get("limit"), spec.get("seed")
     if seed is not None:

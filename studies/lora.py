@@ -10,7 +10,7 @@ trained again. Arms, one task each, every one a fresh all-MiniLM-L6-v2 with its 
 
 - `lora r=8 lr=<lr>/<task>`: LoRA rank 8 (alpha 16) on every linear layer of the encoder (query, key, value and the
   three `dense` projections of each block: peft's default for BERT, query and value only, reached NER test F1 0.47 at
-  lr 2e-4 in a first try, far from full fine-tuning), the head fully trained; the learning rate is chosen on
+  lr 2e-4 in one exploratory run, not kept in the results file), the head fully trained; the learning rate is chosen on
   validation from `GRID` with seed 0 (every grid point is a run of its own), then seeds 1 and 2 run at that rate;
 - `lora r=4 …`, `lora r=16 …`: ranks 4 and 16 at the rate chosen for rank 8, 3 seeds;
 - `frozen/<task>`: the backbone frozen, only the head trains (lr `FROZEN_LR`), 3 seeds.

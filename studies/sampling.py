@@ -20,7 +20,7 @@ import common
 STUDY = "sampling"
 NATURAL = {"ner": 14041, "sst2": 67349, "agnews": 120000}   # training set sizes of the three data sets
 BUDGETS = {   # fraction of the natural sizes, epochs over the scaled pools (the budget), seeds
-    "smoke":  dict(fraction=0.0004, n_val=8, n_test=8, test_limit=16, epochs=2, eval_every=4, seeds=[0, 1]),
+    "smoke":  dict(fraction=0.0002, n_val=8, n_test=8, test_limit=16, epochs=2, eval_every=4, seeds=[0, 1]),
     "course": dict(fraction=0.006, n_val=300, n_test=500, test_limit=None, epochs=2, eval_every=40, seeds=[0, 1, 2]),
     "full":   dict(fraction=0.01, n_val=500, n_test=1000, test_limit=1000, epochs=2, eval_every=None, seeds=[0, 1, 2]),
 }

@@ -173,3 +173,21 @@ def test_real_conll_labels_one_position_per_token_as_the_trainer_recipe():
         assert source_task(spec, "t", kind) == load_source(spec, "t", kind)[0], fmt
     pairs = sts_pairs(load_source_dataset(real_source("stsb", "validation", prefer="folder")))
     assert len(pairs) == 1500 and all(0 <= p["score"] <= 5 for p in pairs)
+
+
+def test_folder_files_are_parsed_once_until_they_change(tmp_path):
+    "The studies read the same large files many times: one parse per file, and a rewritten file is read again."
+    import os
+    from mtst.hfdata import _read_folder
+    (tmp_path / "sst2").mkdir()
+    f = tmp_path / "sst2" / "train.tsv"
+    f.write_text("sentence\tlabel\n" + "".join(f"film {i} \t{i % 2}\n" for i in range(6)))
+    spec = real_source("sst2", data_dir=tmp_path, prefer="folder")
+    before = _read_folder.cache_info()
+    first = [e.text for e in load_source(spec, name="s")[1]]
+    assert [e.text for e in load_source({**spec, "limit": 2}, name="s")[1]] == first[:2]
+    after = _read_folder.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
+    f.write_text("sentence\tlabel\nnew text \t1\n")
+    os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))   # a rewrite within the clock's resolution
+    assert [e.text for e in load_source(spec, name="s")[1]] == ["new text "]

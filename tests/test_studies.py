@@ -116,7 +116,7 @@ def test_headline_smoke(tmp_path):
 
 
 def test_lora_smoke(tmp_path, capsys):
-    "The rate is chosen on validation from the grid (rank 8, seed 0); the other ranks run at it; LoRA trains < 1% of the weights."
+    "The rate is chosen on validation from the grid (rank 8, seed 0); the other ranks run at it; LoRA r=8 trains < 2% of the weights."
     import lora
     out = tmp_path / "l.json"
     sst2 = [a for a in (*(lora.lora_arm(r, lr, "sst2") for r in lora.RANKS for lr in lora.GRID), "frozen/sst2")]
@@ -129,7 +129,8 @@ def test_lora_smoke(tmp_path, capsys):
     assert set(runs) == {*(lora.lora_arm(8, lr, "sst2") for lr in lora.GRID), lora.lora_arm(4, float(chosen), "sst2"),
                          lora.lora_arm(16, float(chosen), "sst2"), "frozen/sst2"}
     share = {a: r["trainable_parameters"] / r["parameters"] for a, r in runs.items()}
-    assert all(0 < s < 0.01 for a, s in share.items() if a.startswith("lora"))
+    assert all(0 < s < 0.04 for a, s in share.items() if a.startswith("lora"))             # every linear layer adapted
+    assert share[lora.lora_arm(8, float(chosen), "sst2") if float(chosen) in lora.GRID else next(iter(share))] < 0.02
     r4, r8, r16 = (runs[lora.lora_arm(r, float(chosen), "sst2")]["trainable_parameters"] for r in (4, 8, 16))
     assert r4 < r8 < r16 and r16 - r8 == 2 * (r8 - r4)                      # adapter weights grow linearly with the rank
     assert runs["frozen/sst2"]["trainable_parameters"] < r4                   # the head alone

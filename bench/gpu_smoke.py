@@ -158,6 +158,12 @@ def losses(tr) -> list[float]:
     return [float(v) for v in h.groupby("step").value.mean()]
 
 
+def trend(ls: list[float]) -> tuple[float, float]:
+    "Mean training loss of the first and of the last steps (five each, fewer in a short run)."
+    k = max(1, min(5, len(ls) // 2))
+    return sum(ls[:k]) / k, sum(ls[-k:]) / k
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     from mtst.core import DEFAULT_MODEL
@@ -171,53 +177,60 @@ def main(argv=None) -> int:
         print("gpu_smoke: no CUDA GPU here (torch.cuda.is_available() is False); run it on a GPU machine, or pass --allow-cpu")
         return 2
     dev = "cuda" if cuda else "cpu"
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    native_bf16 = cuda or "avx512_bf16" in flags or "amx_bf16" in flags
+    mp_steps = a.steps if native_bf16 else min(a.steps, 6)   # emulated bf16 runs ~10x slower than fp32 on such CPUs
     print(f"gpu_smoke: {a.model}, {a.steps} steps, device {torch.cuda.get_device_name(0) if cuda else 'cpu (--allow-cpu)'}, "
           f"torch {torch.__version__}")
     work = Path(tempfile.mkdtemp(prefix="mtst_gpu_smoke_"))
+    if mp_steps != a.steps:
+        print(f"  this CPU has no native bf16 (avx512_bf16 / amx_bf16): bf16 is emulated, so the mixed-precision checks run "
+              f"{mp_steps} steps")
     unpad_check(a.model, dev)
     speed, peak = {}, {}
     for precision in ("fp32", "bf16", "fp16"):
         if precision == "fp16" and not cuda:
             print("  [skip] fp16 needs CUDA"); continue
         if cuda: torch.cuda.reset_peak_memory_stats()
-        tr, secs = train(a.model, a.steps, precision, work / precision)
+        n = a.steps if precision == "fp32" else mp_steps
+        tr, secs = train(a.model, n, precision, work / precision)
         ls = losses(tr)
-        first, last = sum(ls[:5]) / 5, sum(ls[-5:]) / 5
+        first, last = trend(ls)
         mem = f", peak {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB" if cuda else ""
-        speed[precision], peak[precision] = a.steps / secs, (torch.cuda.max_memory_allocated() if cuda else 0)
-        print(f"  {precision}: {a.steps / secs:.2f} steps/s{mem}; train loss {first:.3f} -> {last:.3f}")
+        speed[precision], peak[precision] = n / secs, (torch.cuda.max_memory_allocated() if cuda else 0)
+        print(f"  {precision}: {n / secs:.2f} steps/s{mem}; train loss {first:.3f} -> {last:.3f}")
         check(tr.device.type == dev and next(tr.model.parameters()).device.type == dev, f"{precision}: model on {dev}")
-        check(len(ls) == a.steps and all(math.isfinite(x) for x in ls), f"{precision}: {a.steps} finite losses")
+        check(len(ls) == n and all(math.isfinite(x) for x in ls), f"{precision}: {n} finite losses")
         check(last < first, f"{precision}: the training loss falls ({first:.3f} -> {last:.3f})")
     # the gradient-level balancings on the device (PCGrad: its own backward per task through the fp16 scaler)
     prec = "fp16" if cuda else "bf16"
     for balancing in ("pcgrad", "famo"):
         if cuda: torch.cuda.reset_peak_memory_stats()
-        tr, secs = train(a.model, a.steps, prec, work / balancing, balancing=balancing)
+        tr, secs = train(a.model, mp_steps, prec, work / balancing, balancing=balancing)
         ls = losses(tr)
-        first, last = sum(ls[:5]) / 5, sum(ls[-5:]) / 5
+        first, last = trend(ls)
         mem = (f"; peak {torch.cuda.max_memory_allocated() / 2**20:.0f} MiB ({torch.cuda.max_memory_allocated() / peak[prec]:.2f}x "
                f"static {prec})") if cuda else ""
-        print(f"  {balancing} ({prec}): {a.steps / secs:.2f} steps/s ({speed[prec] / (a.steps / secs):.2f}x the static run's step "
+        print(f"  {balancing} ({prec}): {mp_steps / secs:.2f} steps/s ({speed[prec] / (mp_steps / secs):.2f}x the static run's step "
               f"time){mem}; train loss {first:.3f} -> {last:.3f}; weights {tr.balancer.weights()}")
-        check(len(ls) == a.steps and all(math.isfinite(x) for x in ls) and last < first, f"{balancing}: {a.steps} finite losses that fall")
+        check(len(ls) == mp_steps and all(math.isfinite(x) for x in ls) and last < first, f"{balancing}: {mp_steps} finite losses that fall")
         if balancing == "famo": check(any(abs(w - 1) > 1e-4 for w in tr.balancer.weights().values()), "famo: the task weights moved")
-    tr, secs = train(a.model, a.steps, prec, work / "lora", lora=True)
+    tr, secs = train(a.model, mp_steps, prec, work / "lora", lora=True)
     ls = losses(tr)
-    first, last = sum(ls[:5]) / 5, sum(ls[-5:]) / 5
-    print(f"  per-task LoRA ({prec}): {a.steps / secs:.2f} steps/s ({speed[prec] / (a.steps / secs):.2f}x the static run's step "
+    first, last = trend(ls)
+    print(f"  per-task LoRA ({prec}): {mp_steps / secs:.2f} steps/s ({speed[prec] / (mp_steps / secs):.2f}x the static run's step "
           f"time); train loss {first:.3f} -> {last:.3f}")
-    check(len(ls) == a.steps and all(math.isfinite(x) for x in ls) and last < first, f"per-task LoRA: {a.steps} finite losses that fall")
+    check(len(ls) == mp_steps and all(math.isfinite(x) for x in ls) and last < first, f"per-task LoRA: {mp_steps} finite losses that fall")
     # exact resume on the device
-    half = a.steps // 2   # save_every: the last checkpoint before the interruption is at step `half`
-    for precision, tol in (("fp32", 1e-4), (prec, 1e-3)):
-        full, _ = train(a.model, a.steps, precision, work / f"full-{precision}")
-        try: train(a.model, a.steps, precision, work / f"resumed-{precision}", stop_at=half + 1)
+    for precision, tol, n in (("fp32", 1e-4, a.steps), (prec, 1e-3, mp_steps)):
+        half = n // 2   # save_every: the last checkpoint before the interruption is at step `half`
+        full, _ = train(a.model, n, precision, work / f"full-{precision}")
+        try: train(a.model, n, precision, work / f"resumed-{precision}", stop_at=half + 1)
         except Interrupted: pass
-        resumed, _ = train(a.model, a.steps, precision, work / f"resumed-{precision}", resume=True)
+        resumed, _ = train(a.model, n, precision, work / f"resumed-{precision}", resume=True)
         d = max(abs(x - y) for x, y in zip(losses(full), losses(resumed)))
-        check(resumed.global_step == full.global_step == a.steps and d < tol,
-              f"{precision}: interrupted after step {half + 1}, resumed from step {half}: same {a.steps}-step history as the "
+        check(resumed.global_step == full.global_step == n and d < tol,
+              f"{precision}: interrupted after step {half + 1}, resumed from step {half}: same {n}-step history as the "
               f"uninterrupted run (max loss difference {d:.1e}, tolerance {tol:g})")
         if precision == "fp32": fp32_run = full
     # save on the device, load and predict on the CPU

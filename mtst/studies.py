@@ -448,7 +448,11 @@ def strategy_table(study: dict, reference: dict, split: str = "test", within: fl
                             "verdict": v.verdict if len(paired) >= 3 else f"{len(paired)} seeds: not ranked",
                             f"within {within * 100:g} point": ("yes" if v.low > -within else "no") if len(paired) >= 3 else ""})
             rows.append(row)
-    return pd.DataFrame(rows).set_index(["task", "arm"])
+    def order(r):   # per task: full fine-tuning, LoRA by rank, then the rest
+        a = r["arm"]
+        return (tasks.index(r["task"]), 0 if a == "full fine-tuning" else 1 if a.startswith("LoRA") else 2,
+                int(a.split("r=")[1]) if a.startswith("LoRA r=") else 0, a)
+    return pd.DataFrame(sorted(rows, key=order)).set_index(["task", "arm"])
 
 def strategy_sentences(table) -> list[str]:
     "One sentence per non-reference row of `strategy_table`, quoting its numbers; a verdict only with ≥ 3 seeds."

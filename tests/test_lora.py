@@ -93,3 +93,21 @@ def test_per_task_adapters_under_every_kind_of_step(backbone, kw):
     losses = tr.history.query("split == 'train' and metric == 'loss'").value
     assert tr.global_step == 3 and len(losses) and losses.map(math.isfinite).all()
     assert any(".lora_B." in k and not torch.equal(v, before[k]) for k, v in _weights(tr.model).items())
+
+
+def test_push_to_hub_carries_the_adapters(backbone, tmp_path, monkeypatch):
+    "push_to_hub uploads the folder save_pretrained writes: the adapters (peft format) go with it (the Hub call is faked)."
+    import importlib
+    hub_mixin = importlib.import_module("huggingface_hub.hub_mixin")
+    sent = {}
+    class FakeApi:
+        def __init__(self, *a, **k): pass
+        def create_repo(self, repo_id, **k): return type("R", (), {"repo_id": repo_id})()
+        def upload_folder(self, repo_id, folder_path, **k):
+            sent[repo_id] = sorted(str(p.relative_to(folder_path)) for p in Path(folder_path).rglob("*") if p.is_file())
+    monkeypatch.setattr(hub_mixin, "HfApi", FakeApi)
+    model = add_lora(ddp_worker.build(backbone, 0), r=4, alpha=8, per_task=True)
+    model.push_to_hub("someone/mtst-lora")
+    files = sent["someone/mtst-lora"]
+    for adapter in ("", "ner/", "topic/"):   # peft's layout: the default adapter at the top, the named ones in sub-folders
+        assert f"encoder/adapter/{adapter}adapter_config.json" in files and f"encoder/adapter/{adapter}adapter_model.safetensors" in files, files

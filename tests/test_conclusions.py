@@ -491,3 +491,26 @@ def test_04_quotes_the_headline_study():
     for t, metric in (("topic", "macro_f1"), ("sentiment", "macro_f1"), ("ner", "f1")):
         mean = sum(r["test"][t][metric] for r in study["runs"]) / len(study["runs"])
         assert f"{t} {mean:.3f}" in out, (t, mean, out)
+
+
+def test_03a_quotes_the_lora_study():
+    "03a's sentences are the committed LoRA study's, each verdict follows its interval, and the goal line follows the table."
+    from mtst.studies import strategy_sentences, strategy_table
+    table = strategy_table(_study("lora"), _study("multi_vs_single"))
+    expected = strategy_sentences(table)
+    out = output_of("03a_lora.ipynb", "lora_sentences = strategy_sentences(strategies)")
+    assert expected and all(line in out for line in expected), (expected, out)
+    for line in expected:
+        m = re.search(r": ([-+]\d\.\d{3}) \[([-+]\d\.\d{3}), ([-+]\d\.\d{3})\] over (\d+) seeds: (.+); within 1 point: (yes|no)\.$", line)
+        if m is None:
+            assert "not ranked" in line, line; continue
+        d, lo, hi = float(m[1]), float(m[2]), float(m[3])
+        assert int(m[4]) >= 3 and lo <= d <= hi, line
+        if lo > 0: assert m[5].endswith("is better") and not m[5].startswith("full"), line
+        elif hi < 0: assert m[5] == "full fine-tuning is better", line
+        elif lo < 0 < hi: assert m[5] == "the two are not distinguishable", line
+        assert (m[6] == "yes") == (lo > -0.01), line
+    met = [(t, a) for (t, a), r in table.iterrows() if a.startswith("LoRA") and r["within 1 point"] == "yes" and r["trainable %"] <= 2]
+    ranked = any(r["seeds"] >= 3 for (t, a), r in table.iterrows() if a.startswith("LoRA"))
+    assert ("reached on " in out and "not reached" not in out) == bool(met), out
+    if not met: assert ("not reached on any task" if ranked else "not assessed") in out, out

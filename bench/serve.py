@@ -26,7 +26,10 @@ import time
 import warnings
 from pathlib import Path
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")   # spinning OpenMP threads distort timings on a shared machine
+# torch's OpenMP threads spin ~10k rounds, then sleep: nearly the speed of spinning when the machine is quiet, and no
+# starved cores when it is not. OMP_WAIT_POLICY=PASSIVE (this script's earlier default) slowed the torch rows 1.2-1.35x
+# here and not onnxruntime's own thread pool, which flattered the ONNX ratios.
+os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np
@@ -79,7 +82,8 @@ def main(argv=None) -> int:
     from mtst.training import set_seed
     texts = [e.text for e in load_shipped("train")]
     texts = (texts * (a.n // len(texts) + 1))[:a.n]
-    print(f"CPU: {cpu_info()}; torch {torch.__version__}, {torch.get_num_threads()} threads; {a.n} sentences, "
+    print(f"CPU: {cpu_info()}; torch {torch.__version__}, {torch.get_num_threads()} threads "
+          f"(GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT')}, OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'unset')}); {a.n} sentences, "
           f"{a.repeats} round(s)")
     set_seed(0)
     model = MultiTaskModel(SentenceEncoder(DEFAULT_MODEL), shipped_tasks()).eval()

@@ -100,7 +100,9 @@ def execute(nb_path: Path, out_path: Path, parameters: dict, results_dir: Path, 
     import papermill as pm
     env = {"IN_TEST": "1", "MTST_RESULTS_DIR": str(results_dir), "MTST_NOTEBOOK": nb_path.stem,
            "HF_HUB_DISABLE_PROGRESS_BARS": "1", "TOKENIZERS_PARALLELISM": "false",
-           "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY", "PASSIVE")}   # spinning OpenMP threads starve others on shared cores
+           # OpenMP threads spin ~10k rounds, then sleep: alone, nearly the speed of spinning (OMP_WAIT_POLICY=PASSIVE made
+           # training 1.2-1.35x slower here); beside other processes (the course's 2-process demos), no core starved
+           "GOMP_SPINCOUNT": os.environ.get("GOMP_SPINCOUNT", "10000")}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:

@@ -91,7 +91,8 @@ def main(argv=None) -> int:
     export_onnx(model, work / "onnx", quantize="int8")
     fp32, int8 = OnnxModel(work / "onnx"), OnnxModel(work / "onnx", int8=True)
     from sentence_transformers import SentenceTransformer
-    st = SentenceTransformer(str(default_model_dir()), device="cpu")
+    from mtst.core import quiet_progress
+    with quiet_progress(): st = SentenceTransformer(str(default_model_dir()), device="cpu")
     rows = {"mtst PyTorch fp32": (model.encoder.encode, model.predict), "mtst ONNX fp32": (fp32.encode, fp32.predict),
             "mtst ONNX int8": (int8.encode, int8.predict),
             "sentence-transformers PyTorch fp32": (lambda t, batch_size=32: st.encode(t, batch_size=batch_size), None)}
@@ -135,7 +136,8 @@ def main(argv=None) -> int:
     cos = (a32 * q).sum(1) / np.linalg.norm(a32, axis=1) / np.linalg.norm(q, axis=1)
     print(f"\nint8 vs fp32 embeddings: minimum cosine {cos.min():.4f} over 64 sentences")
     pairs, which = sts_pairs(a.sts_n)
-    rho = {k: spearman(enc, pairs) for k, enc in (("fp32", model.encoder.encode), ("int8", int8.encode))}
+    torch_fp32 = lambda texts: model.encoder.encode(texts, show_progress_bar=False)   # no progress bar in the output
+    rho = {k: spearman(enc, pairs) for k, enc in (("fp32", torch_fp32), ("int8", int8.encode))}
     kept = 100 * rho["int8"] / rho["fp32"]
     print(f"{which}: Spearman mtst PyTorch fp32 {rho['fp32']:.4f}, ONNX int8 {rho['int8']:.4f} ({len(pairs)} pairs)")
     x = ref / min(enc_t["mtst ONNX int8"])[0]

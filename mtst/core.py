@@ -17,7 +17,7 @@ __all__ = ['DEFAULT_MODEL', 'DEFAULT_MODEL_PACKAGE', 'DEFAULT_MODEL_SHA256', 'RO
            'verify_weights', 'BackboneSpec', 'resolve_backbone', 'check_model_folder', 'MtstError', 'WeightsError',
            'load_weights', 'BackboneUnavailable', 'quiet_progress', 'check_offline_cache', 'check_encoder_only',
            'load_tokenizer', 'position_limit', 'load_backbone', 'check_positive_int', 'out_of_memory',
-           'align_tokens_to_words']
+           'tiny_random_backbone', 'align_tokens_to_words']
 
 # %% ../nbs/00_core.ipynb #64266edc
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -206,6 +206,27 @@ def out_of_memory(e: BaseException) -> bool:
     "True for an out-of-memory error (host or device): one a 'damaged file' message must not swallow."
     import torch
     return isinstance(e, (MemoryError, getattr(torch, "OutOfMemoryError", MemoryError)))
+
+# %% ../nbs/00_core.ipynb #6ebc6cea
+def tiny_random_backbone(folder: str | Path, layers: int = 2) -> str:
+    """Save a randomly initialised BERT (`layers` layers, hidden size 32) with the default model's tokenizer in `folder`
+    and return its path; a folder that already holds a model is reused as it is. For smoke runs and tests, where the
+    code paths matter and the scores do not. The weights are the same on every call (seed 0); the global random state
+    is left as it was."""
+    import torch
+    from transformers import BertConfig, BertModel
+    folder = Path(folder)
+    if not (folder / "config.json").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tok = load_tokenizer()
+        cfg = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=layers, num_attention_heads=2,
+                         intermediate_size=64, max_position_embeddings=128)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(0)
+            model = BertModel(cfg)
+        with quiet_progress(): model.save_pretrained(folder)
+        tok.save_pretrained(folder)
+    return str(folder)
 
 # %% ../nbs/00_core.ipynb #2681f112
 def align_tokens_to_words(offsets, spans) -> list[int | None]:

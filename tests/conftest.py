@@ -14,12 +14,14 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         os.environ.setdefault(var, "1")
 
 # The longest tests first, so the processes finish together (`--dist worksteal` hands out the rest as they go).
-# Order from `pytest -n 2 --durations=25` on 2 quiet cores (06 smoke 48 s ... 00_data 20 s); a test not listed counts as quick.
-SLOW_FIRST = ("test_notebook_runs[06_real_data", "test_notebook_runs[04a_multi_vs_single", "test_multi_vs_single_smoke",
-              "test_resume_after_kill9", "test_sampling_smoke",
-              "test_notebook_runs[04_training", "test_notebook_runs[01_sentence_encoder", "test_notebook_runs[03_freezing",
-              "test_notebook_runs[05_cli", "test_notebook_runs[02_multitask", "test_same_config_same_history", "test_two_process",
-              "test_notebook_runs[00_data", "test_notebook_runs", "test_backbones.py")
+# Order from `make test` (pytest -n 2 --durations) on 2 quiet cores, longest first (kill -9 across 2 processes 44 s,
+# 07 smoke 32 s ... 04a smoke 14 s); a test not listed counts as quick.
+SLOW_FIRST = ("test_two_process_resume_after_kill9", "test_notebook_runs[07_serving", "test_resume_after_kill9",
+              "test_notebook_runs[01_sentence_encoder", "test_notebook_runs[04_training", "test_notebook_runs[03a_lora",
+              "test_notebook_runs[05_cli", "test_notebook_runs[02_multitask", "test_notebook_runs[03_freezing",
+              "test_notebook_runs[04c_studies", "test_notebook_runs[04b", "test_notebook_runs[00_data", "test_notebook_runs[00e",
+              "test_two_process", "test_same_config_same_history", "test_notebook_runs", "test_lora_smoke",
+              "test_multi_vs_single_smoke", "test_backbones.py")
 
 
 def pytest_collection_modifyitems(config, items):

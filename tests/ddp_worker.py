@@ -45,19 +45,9 @@ def launch_two(args: list, timeout: int = 240):
 
 
 def tiny_backbone(folder) -> str:
-    "A randomly initialised 2-layer BERT (hidden 32) with the default model's tokenizer, saved to `folder`."
-    from pathlib import Path
-    from transformers import BertConfig, BertModel
-    from mtst.core import load_tokenizer, quiet_progress
-    folder = Path(folder)
-    if not (folder / "config.json").exists():
-        tok = load_tokenizer()
-        cfg = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                         intermediate_size=64, max_position_embeddings=128)
-        torch.manual_seed(0)
-        with quiet_progress(): BertModel(cfg).save_pretrained(folder)
-        tok.save_pretrained(folder)
-    return str(folder)
+    "A randomly initialised 2-layer BERT (hidden 32) with the default model's tokenizer, saved to `folder` (00_core)."
+    from mtst.core import tiny_random_backbone
+    return tiny_random_backbone(folder)
 
 
 def synthetic(n: int, seed: int):

@@ -30,11 +30,12 @@ def check_schema(data: dict, study: str, budget: str, tasks_per_step: int = 1) -
         assert set(r["test"]) >= set(r["tasks"])
 
 
-def test_multi_vs_single_smoke_and_resume(tmp_path, capsys):
+def test_multi_vs_single_smoke_and_resume(backbone, tmp_path, capsys):
+    "On the tiny random BERT (conftest's `backbone`): the machinery is under test, not the scores."
     import multi_vs_single
     from mtst.studies import load_study, multi_vs_single_readings
     out = tmp_path / "mvs.json"
-    multi_vs_single.main(["--budget", "smoke", "--out", str(out)])
+    multi_vs_single.main(["--budget", "smoke", "--model", backbone, "--out", str(out)])
     data = json.loads(out.read_text())
     check_schema(data, "multi_vs_single", "smoke")
     assert sorted(r["id"] for r in data["runs"]) == sorted(f"{a}/seed{s}" for a in ("single/ner", "single/sst2", "single/agnews", "multi")
@@ -43,20 +44,20 @@ def test_multi_vs_single_smoke_and_resume(tmp_path, capsys):
     table, _ = multi_vs_single_readings(load_study(out))
     assert list(table["seeds"]) == [2, 2, 2]
     before = out.read_text()
-    multi_vs_single.main(["--budget", "smoke", "--out", str(out)])     # resumed: nothing left to do, file unchanged
+    multi_vs_single.main(["--budget", "smoke", "--model", backbone, "--out", str(out)])     # resumed: nothing left to do, file unchanged
     assert "0 run(s) to do" in capsys.readouterr().out and out.read_text() == before
     again = tmp_path / "again.json"                                     # a newcomer's re-run of one stored run
-    multi_vs_single.main(["--budget", "smoke", "--arms", "single/sst2", "--seeds", "0", "--out", str(again)])
+    multi_vs_single.main(["--budget", "smoke", "--model", backbone, "--arms", "single/sst2", "--seeds", "0", "--out", str(again)])
     first = next(r for r in data["runs"] if r["id"] == "single/sst2/seed0")
     (redo,) = json.loads(again.read_text())["runs"]
     assert redo["test"] == first["test"] and [p["validation"] for p in redo["curve"]] == [p["validation"] for p in first["curve"]]
 
 
-def test_sampling_smoke(tmp_path):
+def test_sampling_smoke(backbone, tmp_path):
     import sampling
     from mtst.studies import load_study, schedule_verdicts, step_shares
     out = tmp_path / "s.json"
-    sampling.main(["--budget", "smoke", "--arms", "proportional", "round_robin", "--out", str(out)])
+    sampling.main(["--budget", "smoke", "--model", backbone, "--arms", "proportional", "round_robin", "--out", str(out)])
     data = load_study(out)
     check_schema(data, "sampling", "smoke")
     steps = {r["arm"]: r["steps"] for r in data["runs"]}

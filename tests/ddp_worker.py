@@ -6,7 +6,8 @@
 Prints the final metrics as one JSON line, with `steps_run`: the optimizer steps this process ran (after a
 resume: only the remaining ones). `--init-seed` seeds the model's fresh heads (a resume must not depend on
 them). With --weights-out every rank writes a digest of its weights and every file-system write it made
-under --out (seen by an audit hook), to W.rank<R>.json."""
+under --out (seen by an audit hook), to W.rank<R>.json. `--also '[[ARGS...], ...]'` runs further runs after the first in
+the same processes (the tests' 2-process runs share one launch: start-up is most of their cost)."""
 import argparse
 import hashlib
 import json
@@ -123,7 +124,7 @@ def audit_writes(folder: str) -> list:
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
     def under(p):
-        try: return os.path.abspath(os.fsdecode(p)).startswith(root)
+        try: return (q := os.path.abspath(os.fsdecode(p))) == root or q.startswith(root + os.sep)   # not a sibling "run-w"
         except TypeError: return False  # file descriptors
 
     def hook(event, args):
@@ -159,8 +160,7 @@ class Sleep:
     def on_step_end(self, step, trainer): time.sleep(self.s)
 
 
-def main():
-    torch.set_num_threads(1)
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser()
     ap.add_argument("--backbone", required=True); ap.add_argument("--out", required=True)
     ap.add_argument("--resume", action="store_true"); ap.add_argument("--step-sleep", type=float, default=0.0)
@@ -175,10 +175,16 @@ def main():
     ap.add_argument("--lora-per-task", action="store_true", help="with --lora: one adapter per task plus the shared one")
     ap.add_argument("--poison", type=int, nargs=2, metavar=("RANK", "STEP"), help="NaN heads on one process after a step")
     ap.add_argument("--stop", type=int, nargs=2, metavar=("RANK", "STEP"), help="one process asks to stop after a step")
-    a = ap.parse_args()
+    ap.add_argument("--also", help="JSON list of further argument lists, each run after this one in the same processes "
+                                   "(one launch, several runs: process start-up is most of a tiny run's cost)")
+    return ap
+
+
+def run(a) -> tuple:
+    "One training run as the arguments `a` say; returns (trainer, metrics, steps this process ran)."
     writes = audit_writes(a.out) if a.weights_out else []
     counter = CountSteps()
-    from mtst.training import MultiTaskTrainer, TrainConfig, shutdown_distributed
+    from mtst.training import MultiTaskTrainer, TrainConfig
     cfg = TrainConfig(epochs=a.epochs, batch_size=a.batch_size, lr=2e-3, warmup_ratio=0.2, schedule=a.schedule,
                       balancing=a.balancing, save_every=2, eval_every=4, early_stopping_patience=None,
                       output_dir=a.out, progress=False, seed=1, max_steps=a.max_steps, grad_accum=a.grad_accum,
@@ -208,11 +214,21 @@ def main():
                        "world": int(os.environ.get("WORLD_SIZE", 1)), "writes": sorted(set(writes)),
                        "connected": bool(trainer.dist) and torch.distributed.is_initialized(),   # really one DDP run
                        "encoder_changed": encoder_digest(trainer.model) != encoder_before}, f)
+    return trainer, metrics, counter.n
+
+
+def main():
+    torch.set_num_threads(1)
+    ap = parser()
+    a = ap.parse_args()
+    trainer, metrics, steps_run = run(a)
+    for more in json.loads(a.also or "[]"): run(ap.parse_args([str(x) for x in more]))
+    from mtst.training import shutdown_distributed
     shutdown_distributed()
     if int(os.environ.get("RANK", 0)) == 0:
         print(json.dumps({"metrics": {k: v for k, v in metrics.items() if k != "report"},
                           "steps": trainer.global_step, "history_rows": len(trainer.history_rows),
-                          "steps_run": counter.n}), flush=True)
+                          "steps_run": steps_run}), flush=True)
 
 
 if __name__ == "__main__":

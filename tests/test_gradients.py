@@ -1,7 +1,5 @@
 """Unit tests of mtst.gradients: the PCGrad projection, PCGrad and FAMO inside the trainer (one task = static, exact resume,
-gradient accumulation, 2 processes), and GradientConflicts (it logs, and changes nothing in the run). Tiny random BERT."""
-import json
-from pathlib import Path
+gradient accumulation; 2 processes in test_training.py), and GradientConflicts (it logs, and changes nothing in the run). Tiny random BERT."""
 
 import numpy as np
 import pytest
@@ -113,13 +111,5 @@ def test_gradient_conflicts_logs_and_changes_nothing(backbone):
     assert layer_group("encoder.backbone.encoder.layer.1.attention.self.query.weight") == "layer.1"
 
 
-def test_two_process_pcgrad(backbone, tmp_path):
-    "PCGrad under DDP averages its own gradients (autograd.grad skips DDP's hooks): both processes end bit-identical."
-    wout = tmp_path / "w"
-    res = ddp_worker.launch_two(["--backbone", backbone, "--out", tmp_path / "run", "--weights-out", wout, "--epochs", "1",
-                                 "--n-train", "32", "--grad-accum", "2", "--schedule", "joint", "--balancing", "pcgrad"])
-    assert res.returncode == 0, res.stderr[-3000:]
-    r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
-    assert r0["world"] == r1["world"] == 2 and r0["steps"] == r1["steps"] >= 2 and r0["connected"] and r1["connected"]
-    assert r0["digest"] == r1["digest"]
+# PCGrad under DDP (2 processes, bit-identical): tests/test_training.py::test_two_processes_one_launch, run 3.
 

@@ -479,26 +479,6 @@ def test_resume_after_kill9_matches_uninterrupted(backbone, tmp_path):
         (tmp_path / "other" / "history.csv").read_text() != (tmp_path / "ref" / "history.csv").read_text()
 
 
-def test_two_process_ddp_equal_weights(backbone, tmp_path):
-    """2 CPU processes started by `accelerate launch` (gloo): a callback unfreezes the backbone at epoch 2 (DDP had
-    wrapped only the heads, so the trainer wraps again), grad_accum=2 over micro-batches of two tasks (round robin,
-    no_sync), and both processes end with bit-identical weights; only rank 0 writes."""
-    wout = tmp_path / "w"
-    res = ddp_worker.launch_two(["--backbone", backbone, "--out", tmp_path / "run", "--weights-out", wout, "--epochs", "2",
-                                 "--n-train", "32", "--grad-accum", "2", "--schedule", "round_robin", "--unfreeze-at", "1"])
-    assert res.returncode == 0, res.stderr[-3000:]
-    r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
-    assert r0["world"] == r1["world"] == 2 and r0["steps"] == r1["steps"] > 2
-    assert r0["connected"] and r1["connected"]   # one DDP run, not two processes training alone (issue: Accelerate cpu=True)
-    assert r0["encoder_changed"] and r1["encoder_changed"]   # the unfrozen backbone trained
-    assert r0["digest"] == r1["digest"]
-    assert (tmp_path / "run" / "metrics.json").exists()
-    # only rank 0 writes: the audit hook saw rank 0 create the run's files, and rank 1 touch nothing there
-    written = {Path(p).name for _, p in r0["writes"]}
-    assert {"metrics.json", "train_config.json", "latest.json"} <= {n.split(".tmp-")[0].lstrip(".") for n in written} | written
-    assert r1["writes"] == [], r1["writes"]
-
-
 # ---------------------------------------------------------------- static weights under one task per step (issue: loss weights that mean something)
 class _GradNorms:
     "Callback: each step's gradient norm before clipping."
@@ -618,31 +598,59 @@ def test_train_and_score_reports_the_curve_it_trained(backbone):
 
 
 # ---------------------------------------------------------------- several processes agree (issue: runs that hold on several processes)
-def test_nan_on_one_process_stops_every_process(backbone, tmp_path):
-    """Process 1's heads turn NaN after step 2: both processes stop at step 3 with the same one-line error naming
-    process 1, and the run folder gets no model, metrics or best weights (process 0 does not train on alone)."""
-    wout, run = tmp_path / "w", tmp_path / "run"
-    res = ddp_worker.launch_two(["--backbone", backbone, "--out", run, "--weights-out", wout, "--epochs", "1",
-                                 "--schedule", "round_robin", "--poison", "1", "2"])
-    assert res.returncode != 0
-    said = [Path(f"{wout}.rank{r}.error").read_text() for r in (0, 1)]
+def test_two_processes_one_launch(backbone, tmp_path):
+    """2 CPU processes started by `accelerate launch` (gloo), five runs in one launch (start-up is most of a tiny run's cost):
+    1. DDP: a callback unfreezes the backbone at epoch 2 (DDP had wrapped only the heads, so the trainer wraps again),
+       grad_accum=2 over micro-batches of two tasks (round robin, no_sync): both processes end with bit-identical
+       weights, and only rank 0 writes.
+    2. A callback on process 1 alone asks to stop after step 5: both stop there (the flag is all-reduced), and both end
+       with process 0's best weights (step 4, the only evaluation), which only process 0 kept.
+    3. PCGrad averages its own gradients under DDP (autograd.grad skips DDP's hooks): both processes bit-identical.
+    4. Per-task LoRA adapters under DDP (joint steps: one encoder pass per task): connected and bit-identical.
+    5. Last, since it ends the launch: process 1's heads turn NaN after step 2; both processes stop at step 3 with the
+       same one-line error naming process 1, and the run folder gets no model, metrics or best weights (process 0
+       does not train on alone)."""
+    def run(name, *args):
+        return ["--backbone", backbone, "--out", tmp_path / name, "--weights-out", tmp_path / f"{name}-w", *args]
+    first = run("ddp", "--epochs", "2", "--n-train", "32", "--grad-accum", "2", "--schedule", "round_robin", "--unfreeze-at", "1")
+    also = [run("stop", "--epochs", "2", "--schedule", "round_robin", "--stop", "1", "5"),
+            run("pcgrad", "--epochs", "1", "--n-train", "32", "--grad-accum", "2", "--schedule", "joint", "--balancing", "pcgrad"),
+            run("lora", "--epochs", "1", "--n-train", "32", "--schedule", "joint", "--lora", "4", "--lora-per-task"),
+            run("nan", "--epochs", "1", "--schedule", "round_robin", "--poison", "1", "2")]
+    res = ddp_worker.launch_two(first + ["--also", json.dumps([[str(x) for x in a] for a in also])], timeout=300)
+    assert res.returncode != 0, "the last run fails on purpose"
+
+    def ranks(name, ext="json"):
+        paths = [Path(f"{tmp_path / name}-w.rank{r}.{ext}") for r in (0, 1)]
+        assert all(p.exists() for p in paths), f"run '{name}' left no result: {res.stderr[-3000:]}"
+        return [json.loads(p.read_text()) if ext == "json" else p.read_text() for p in paths]
+    # 1. DDP, unfreezing, accumulation
+    r0, r1 = ranks("ddp")
+    assert r0["world"] == r1["world"] == 2 and r0["steps"] == r1["steps"] > 2
+    assert r0["connected"] and r1["connected"]   # one DDP run, not two processes training alone (issue: Accelerate cpu=True)
+    assert r0["encoder_changed"] and r1["encoder_changed"]   # the unfrozen backbone trained
+    assert r0["digest"] == r1["digest"]
+    assert (tmp_path / "ddp" / "metrics.json").exists()
+    # only rank 0 writes: the audit hook saw rank 0 create the run's files, and rank 1 touch nothing there
+    written = {Path(p).name for _, p in r0["writes"]}
+    assert {"metrics.json", "train_config.json", "latest.json"} <= {n.split(".tmp-")[0].lstrip(".") for n in written} | written
+    assert r1["writes"] == [], r1["writes"]
+    # 2. a stop asked on one process
+    r0, r1 = ranks("stop")
+    assert r0["steps"] == r1["steps"] == 5 and r0["steps_run"] == r1["steps_run"] == 5
+    assert r0["digest"] == r1["digest"]
+    assert json.loads((tmp_path / "stop" / "metrics.json").read_text())["best_step"] == 4
+    # 3. PCGrad and 4. per-task LoRA adapters
+    for name in ("pcgrad", "lora"):
+        r0, r1 = ranks(name)
+        assert r0["world"] == r1["world"] == 2 and r0["connected"] and r1["connected"], name
+        assert r0["steps"] == r1["steps"] >= 2 and r0["digest"] == r1["digest"], name
+    # 5. NaN on one process
+    said = ranks("nan", "error")
     assert said[0] == said[1], said
     assert said[0].startswith("NonFiniteLossError: step 3: the loss of task ") and " is nan on process 1 of 2 " in said[0]
     assert "\n" not in said[0]
-    assert not (run / "metrics.json").exists() and not (run / "model").exists()
-
-
-def test_stop_on_one_process_stops_every_process_and_best_weights_reach_all(backbone, tmp_path):
-    """A callback on process 1 alone asks to stop after step 5: both stop there (the flag is all-reduced), and both end
-    with process 0's best weights (step 4, the only evaluation), which only process 0 kept."""
-    wout, run = tmp_path / "w", tmp_path / "run"
-    res = ddp_worker.launch_two(["--backbone", backbone, "--out", run, "--weights-out", wout, "--epochs", "2",
-                                 "--schedule", "round_robin", "--stop", "1", "5"], timeout=180)
-    assert res.returncode == 0, res.stderr[-3000:]
-    r0, r1 = (json.loads(Path(f"{wout}.rank{r}.json").read_text()) for r in (0, 1))
-    assert r0["steps"] == r1["steps"] == 5 and r0["steps_run"] == r1["steps_run"] == 5
-    assert r0["digest"] == r1["digest"]
-    assert json.loads((run / "metrics.json").read_text())["best_step"] == 4
+    assert not (tmp_path / "nan" / "metrics.json").exists() and not (tmp_path / "nan" / "model").exists()
 
 
 def _kill_tree(pid: int) -> None:

@@ -32,6 +32,6 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def backbone(tmp_path_factory):
-    "A tiny random BERT saved once per test process (tests/ddp_worker.py); test_training and test_gradients train on it."
-    import ddp_worker
-    return ddp_worker.tiny_backbone(tmp_path_factory.mktemp("tinybert"))
+    "A tiny random BERT saved once per test process (mtst.core.tiny_random_backbone); most trainer tests train on it."
+    from mtst.core import tiny_random_backbone
+    return tiny_random_backbone(tmp_path_factory.mktemp("tinybert"))

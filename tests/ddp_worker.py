@@ -45,12 +45,6 @@ def launch_two(args: list, timeout: int = 240):
                           timeout=timeout)
 
 
-def tiny_backbone(folder) -> str:
-    "A randomly initialised 2-layer BERT (hidden 32) with the default model's tokenizer, saved to `folder` (00_core)."
-    from mtst.core import tiny_random_backbone
-    return tiny_random_backbone(folder)
-
-
 def synthetic(n: int, seed: int):
     "Sentences with a topic label and STORE entities; some labelled for one task only."
     from mtst.data import Example, Span

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 import ddp_worker
+from mtst.core import tiny_random_backbone
 import mtst.cli as cli
 from mtst.cli import ConfigError, load_config, main
 
@@ -23,7 +24,7 @@ EXAMPLE = ROOT / "configs" / "example.yaml"
 
 @pytest.fixture(scope="module")
 def backbone(tmp_path_factory):
-    return ddp_worker.tiny_backbone(tmp_path_factory.mktemp("tinybert_cli"))
+    return tiny_random_backbone(tmp_path_factory.mktemp("tinybert_cli"))
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,138 @@
+"""Study: what to train (lesson 03's question) on real data: CoNLL-2003 NER and SST-2, one task per model.
+
+    python studies/what_to_train.py                      # full: the rate grids (seed 0), 3 seeds per strategy, the curve
+    python studies/what_to_train.py --seeds 0            # one seed (a newcomer's check against the stored numbers)
+    python studies/what_to_train.py --budget smoke       # minutes: the tests' size
+    python studies/what_to_train.py --arms "top-2 lr=0.0001/ner"   # some arms only; recorded runs are skipped (resume)
+
+The same splits, sizes, batch, schedule, evaluation and early stopping as `multi_vs_single.py` at the same budget.
+Each strategy trains a fresh all-MiniLM-L6-v2 (or `--model`) with one head:
+
+- `full`: every weight trains (the reference; `multi_vs_single.py`'s `single/<task>` rows are the same design at
+  lr 5e-5, and are not mixed in: this study's grid runs its own);
+- `frozen`: the backbone frozen, only the head trains (at a head's rates);
+- `top-2`: the embeddings and the bottom four layers frozen, the top two layers and the head train;
+- `LLRD`: everything trains, each layer down at 0.8x the rate of the one above (`mtst.freezing.layerwise_lr_groups`);
+- `gradual`: ULMFiT-style gradual unfreezing over the budget's epochs (`mtst.freezing.GradualUnfreezing`: the top
+  half of the layers and the head in the first epoch, everything from the second on);
+- `random init`: the same architecture with freshly initialised weights, fully trained (what pre-training gives).
+
+LoRA's rows are `lora.py`'s (same splits and budget). Phases, each resumable run by run:
+
+1. the learning rate of each strategy, chosen on validation from its `GRIDS` row with seed 0 (every grid point is a run);
+2. seeds 1 and 2 at the chosen rate (3 seeds per strategy);
+3. the data-size curve: every strategy at the chosen rate on the first `n` training sentences (`CURVE`; nested
+   subsets of the full training set, the same validation split), 3 seeds; smaller sets get more epochs (`curve_epochs`)
+   and early stopping on validation, so that every point is a trained model.
+
+Trainable parameters, CPU-seconds, peak memory and the validation curve are in each run's record.
+"""
+from __future__ import annotations
+
+import math
+from functools import partial
+
+import common
+from multi_vs_single import BUDGETS, TRAIN
+
+STUDY = "what_to_train"
+TASKS = ("ner", "sst2")
+GRIDS = {   # learning rates tried per strategy (seed 0); the head trains at the same rate
+    "full": (2e-5, 5e-5, 1e-4),
+    "frozen": (1e-3, 3e-3, 1e-2),
+    "top-2": (5e-5, 1e-4, 2e-4),
+    "LLRD": (5e-5, 1e-4, 2e-4),
+    "gradual": (2e-5, 5e-5, 1e-4),
+    "random init": (5e-5, 1e-4, 2e-4),
+}
+LLRD_DECAY = 0.8
+CURVE = {"smoke": {"ner": [8], "sst2": [8]},   # training sentences per curve point (the budget's full size is the last point)
+         "course": {"ner": [100, 300], "sst2": [100, 300]},
+         "full": {"ner": [250, 1000, 2500], "sst2": [250, 1000, 3000]}}
+MAX_CURVE_EPOCHS = 10
+
+
+def arm(strategy: str, lr: float, task: str, n: int | None = None) -> str:
+    return f"{strategy} lr={lr:g}/{task}" + (f"/n={n}" if n else "")
+
+
+def curve_epochs(n: int, full: int, epochs: int) -> int:
+    "Epochs for `n` training sentences: the full set's number of examples seen, at most `MAX_CURVE_EPOCHS` epochs."
+    return max(epochs, min(MAX_CURVE_EPOCHS, math.ceil(epochs * full / n)))
+
+
+class Gradual:
+    "Callback: gradual unfreezing of the model being trained (a new `GradualUnfreezing` per run), applied per epoch."
+    def __init__(self, start: int, step: int): self.start, self.step, self.gu = start, step, None
+    def on_train_begin(self, trainer):
+        from mtst.freezing import GradualUnfreezing
+        self.gu = GradualUnfreezing(trainer.model, start=self.start, step=self.step)
+    def on_epoch_begin(self, epoch, trainer): self.gu.on_epoch_start(epoch)
+
+
+def random_init(model) -> None:
+    "Replace the backbone's pre-trained weights by a fresh initialisation of the same architecture (seeded by the run)."
+    from transformers import AutoModel
+    bb = model.encoder.backbone
+    bb.load_state_dict(AutoModel.from_config(bb.config).state_dict())
+
+
+def setups(lr: float, epochs: int, b: dict):
+    "{strategy: (TrainConfig, prepare)} at learning rate `lr` and `epochs` epochs."
+    from mtst.freezing import freeze, layerwise_lr_groups
+    from mtst.training import TrainConfig
+    n_layers = 6
+    cfg = lambda **kw: TrainConfig(epochs=epochs, eval_every=b["eval_every"], early_stopping_patience=b["patience"],
+                                   **{**TRAIN, "lr": lr, **kw})
+    groups = lambda decay, only: partial(layerwise_lr_groups, base_lr=lr, decay=decay, weight_decay=TRAIN["weight_decay"],
+                                         trainable_only=only)
+    return {"full": (cfg(), None),
+            "frozen": (cfg(), lambda m: freeze(m, "backbone")),
+            "top-2": (cfg(), lambda m: freeze(m, "top:2")),
+            "LLRD": (cfg(param_groups=groups(LLRD_DECAY, True)), None),
+            "gradual": (cfg(param_groups=groups(1.0, False), callbacks=[Gradual(n_layers // 2, n_layers)]), None),
+            "random init": (cfg(), random_init)}
+
+
+def chosen_lr(res, strategy: str, task: str):
+    "The grid rate with the best validation score (seed 0), once every grid run is in `res`; else None."
+    from mtst.studies import _metric
+    runs = {r["arm"]: r for r in res.data["runs"] if r["seed"] == 0}
+    got = [(_metric(task, runs[arm(strategy, lr, task)]["validation"][task]), lr) for lr in GRIDS[strategy]
+           if arm(strategy, lr, task) in runs]
+    return max(got)[1] if len(got) == len(GRIDS[strategy]) else None
+
+
+def main(argv=None) -> None:
+    a = common.parse(__doc__, argv)
+    common.quiet()
+    from mtst.studies import study_splits
+    b = {**BUDGETS[a.budget], "sizes": {t: BUDGETS[a.budget]["sizes"][t] for t in TASKS}}
+    design = {"budget": b, "train": TRAIN, "grids": GRIDS, "llrd_decay": LLRD_DECAY, "curve": CURVE[a.budget],
+              "max_curve_epochs": MAX_CURVE_EPOCHS, "model": a.model or "sentence-transformers/all-MiniLM-L6-v2"}
+    unit = lambda t, cfg_prep: ([t], *cfg_prep)
+    grid = {arm(s, lr, t): unit(t, setups(lr, b["epochs"], b)[s]) for t in TASKS for s in GRIDS for lr in GRIDS[s]}
+    curve_names = {arm(s, lr, t, n): None for t in TASKS for s in GRIDS for lr in GRIDS[s] for n in CURVE[a.budget][t]}
+    res = common.open_results(STUDY, a, design, {**grid, **curve_names})
+    splits = study_splits(b["sizes"], n_val=b["n_val"], n_test=b["n_test"], test_limit=b["test_limit"], data_dir=a.data_dir)
+    seeds = a.seeds or b["seeds"]
+    for t in TASKS:                                                                     # 1. the rates, on seed 0
+        common.run_all(res, a, splits, {k: v for k, v in grid.items() if k.endswith(f"/{t}")}, seeds[:1])
+    chosen = {}
+    for t in TASKS:
+        for s in GRIDS:
+            lr = chosen_lr(res, s, t)
+            if lr is None: print(f"{s}/{t}: the rate grid is incomplete; its seeds and curve wait for it"); continue
+            chosen[(s, t)] = lr
+    print("rates chosen on validation (seed 0): " + ", ".join(f"{s}/{t} {lr:g}" for (s, t), lr in chosen.items()), flush=True)
+    common.run_all(res, a, splits, {arm(s, lr, t): grid[arm(s, lr, t)] for (s, t), lr in chosen.items()}, seeds)   # 2.
+    for (s, t), lr in chosen.items():                                                   # 3. the data-size curve
+        for n in CURVE[a.budget][t]:
+            sub = {**splits, "train": {**splits["train"], t: splits["train"][t][:n]}}
+            ep = curve_epochs(n, b["sizes"][t], b["epochs"])
+            cfg, prep = setups(lr, ep, {**b, "eval_every": max(1, math.ceil(ep * n / TRAIN["batch_size"] / 8))})[s]
+            common.run_all(res, a, sub, {arm(s, lr, t, n): ([t], cfg, prep)}, seeds)
+
+
+if __name__ == "__main__":
+    common.cli(main)

@@ -17,6 +17,9 @@ studies:         ## every study at its full budget into studies/results/ (hours 
 	$(PY) studies/sampling.py --budget full
 	$(PY) studies/headline.py --budget full
 	$(PY) studies/lora.py --budget full
+	$(PY) studies/pooling.py --budget full
+	$(PY) studies/what_to_train.py --budget full
+	$(PY) studies/balancing.py --budget full
 
 refresh:         ## maintainer: run the course and store its outputs in nbs/ and README.md
 	$(PY) tools/nbrun.py --out runs/latest --refresh

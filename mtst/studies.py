@@ -21,7 +21,7 @@ __all__ = ['STUDY_TASKS', 'REPORT_METRIC', 'FLOORS', 'STUDY_SCHEMA', 'REFERENCES
            'machine', 'provenance', 'StudyResults', 'study_path', 'load_study', 'runs_frame', 'curve_frame',
            'arm_summary', 'quality_table', 'stopping_table', 'floors_met', 'at_point', 'multi_vs_single_readings',
            'reading_sentences', 'plot_curves', 'schedule_verdicts', 'step_shares', 'strategy_table',
-           'strategy_sentences', 'lr_grid']
+           'strategy_sentences', 'lr_grid', 'pooling_table', 'pooling_sentences']
 
 # %% ../nbs/04c_studies.ipynb #165b4b10
 STUDY_TASKS = {"ner": "conll", "sst2": "sst2", "agnews": "agnews"}   # task name -> data set (mtst.hfdata.real_source)
@@ -479,3 +479,55 @@ def lr_grid(study: dict, prefix: str = "lora r=8 lr=", split: str = "validation"
     df = pd.DataFrame(rows, columns=["task", "lr", split, "still improving"])
     df["chosen"] = df.groupby("task")[split].transform("max").eq(df[split]) if len(df) else []
     return df.sort_values(["task", "lr"]).set_index(["task", "lr"])
+
+# %% ../nbs/04c_studies.ipynb #b266f65a
+def pooling_table(study: dict):
+    """One row per arm of the pooling study: backbone, dimension, seeds, STS-B Spearman (mean ± s.d. over seeds where the
+    arm has several), the first seed's 95% bootstrap interval, the raw dot product's Spearman, and the difference to the
+    published backbone's mean pooling paired over the pairs (mean over seeds, the first seed's interval, each seed's verdict)."""
+    import pandas as pd
+    arms = {}
+    for r in study["runs"]: arms.setdefault(r["arm"], []).append(r)
+    rows = []
+    for arm, runs in arms.items():
+        runs = sorted(runs, key=lambda r: r["seed"])
+        s = [r["validation"]["stsb"] for r in runs]
+        rho = [x["spearman"] for x in s]
+        m = [x["minus_mean"] for x in s if "minus_mean" in x]
+        verdicts = pd.Series([x["verdict"] for x in m]).value_counts()
+        rows.append({"arm": arm, "backbone": runs[0]["backbone"], "dim": runs[0]["dim"], "seeds": len(runs),
+                     "Spearman": float(np.mean(rho)), "s.d.": float(np.std(rho, ddof=1)) if len(rho) > 1 else np.nan,
+                     "95% interval": f"[{s[0]['low']:.3f}, {s[0]['high']:.3f}]",
+                     "dot, not normalised": float(np.mean([x["spearman_dot"] for x in s])) if "spearman_dot" in s[0] else np.nan,
+                     "− mean pooling": float(np.mean([x["diff"] for x in m])) if m else np.nan,
+                     "paired interval": f"[{m[0]['low']:+.3f}, {m[0]['high']:+.3f}]" if m else "",
+                     "verdict": ", ".join(f"{v} ({n} of {len(m)})" if len(m) > 1 else v for v, n in verdicts.items())})
+    return pd.DataFrame(rows).set_index("arm")
+
+def pooling_sentences(table) -> list[str]:
+    "What the pooling study measured, one sentence per question, quoting `pooling_table`'s numbers."
+    t, ref = table, table.loc["pretrained/mean"]
+    score = lambda a: f"{t.loc[a, 'Spearman']:.3f}" + (f" ± {t.loc[a, 's.d.']:.3f}" if t.loc[a, "seeds"] > 1 else "")
+    diff = lambda a: f"{t.loc[a, '− mean pooling']:+.3f} {t.loc[a, 'paired interval']}, {t.loc[a, 'verdict']}"
+    pools = [a for a in t.index if a.startswith("pretrained/") and "+" not in a and a != "pretrained/mean"]
+    out = [f"Pooling, on STS-B dev: the published backbone with mean pooling scores "
+           f"{ref['Spearman']:.3f} {ref['95% interval']}; against it, " +
+           "; ".join(f"{a.split('/')[1]} {score(a)} ({diff(a)})" for a in pools) + "."]
+    lex = [a for a in t.index if a.startswith("lexical/")]
+    if lex:
+        out.append("Word overlap: " + "; ".join(f"{a.split('/')[1]} {score(a)} ({diff(a)} than mean pooling)" for a in lex) +
+                   f". The encoder adds {-t.loc['lexical/tf-idf', '− mean pooling']:.3f} Spearman over TF-IDF cosine."
+                   if "lexical/tf-idf" in t.index else ".")
+    rnd = [a for a in t.index if a.startswith("random init/")]
+    if rnd:
+        out.append("Pre-training: the same architecture with random weights scores " +
+                   "; ".join(f"{a.split('/')[1]} {score(a)}" for a in rnd) +
+                   f" ({int(t.loc[rnd[0], 'seeds'])} seeds); pre-trained mean pooling is {-t.loc['random init/mean', '− mean pooling']:+.3f} above random mean pooling."
+                   if "random init/mean" in t.index else ".")
+    proj = [a for a in t.index if a.startswith("pretrained/mean + ")]
+    if proj:
+        out.append("An untrained projection after mean pooling: " +
+                   "; ".join(f"{a.split(' + ')[1]} {score(a)} ({diff(a)})" for a in proj) + ".")
+    out.append(f"Normalisation: a raw dot product of mean-pooled vectors ranks the pairs at {ref['dot, not normalised']:.3f}, "
+               f"against {ref['Spearman']:.3f} for the cosine.")
+    return out

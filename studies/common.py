@@ -58,17 +58,21 @@ def open_results(study: str, a, design: dict, arms: dict):
 
 
 def run_all(res, a, splits: dict, arms: dict, seeds) -> None:
-    """Train every (arm, seed) not yet in `res` and record each at once. `arms`: {arm: (task names, TrainConfig)} or
-    {arm: (task names, TrainConfig, prepare)}, `prepare(model)` changing the fresh model before training (LoRA, freezing)."""
+    """Train every (arm, seed) not yet in `res` and record each at once. `arms`: {arm: (task names, TrainConfig)},
+    {arm: (task names, TrainConfig, prepare)}, `prepare(model)` changing the fresh model before training (LoRA, freezing),
+    or {arm: (task names, TrainConfig, prepare, finish)}, `finish()` returning extra fields for the record (e.g. what a
+    callback of the config measured)."""
     import torch
     from mtst.studies import train_run
     if a.threads: torch.set_num_threads(a.threads)
     todo = [(arm, s) for s in seeds for arm in arms if (not a.arms or arm in a.arms) and not res.done(f"{arm}/seed{s}")]
     print(f"{res.data['study']} ({a.budget}): {len(todo)} run(s) to do -> {res.path}", flush=True)
     for i, (arm, seed) in enumerate(todo, 1):
-        names, cfg, *prepare = arms[arm]
+        names, cfg, *hooks = arms[arm]
+        prepare, finish = (list(hooks) + [None, None])[:2]
         t0 = time.perf_counter()
-        rec = train_run(splits, names, cfg, seed, a.model, prepare=prepare[0] if prepare else None)
+        rec = train_run(splits, names, cfg, seed, a.model, prepare=prepare)
+        if finish is not None: rec.update(finish())
         res.add(f"{arm}/seed{seed}", arm, rec)
         scores = ", ".join(f"{t} {v.get('f1', v.get('accuracy')):.4f}" for t, v in rec["test"].items() if isinstance(v, dict))
         print(f"[{i}/{len(todo)}] {arm} seed {seed}: {rec['steps']} steps, best {rec['best_step']}, "

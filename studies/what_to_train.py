@@ -62,11 +62,13 @@ def curve_epochs(n: int, full: int, epochs: int) -> int:
 
 
 class Gradual:
-    "Callback: gradual unfreezing of the model being trained (a new `GradualUnfreezing` per run), applied per epoch."
-    def __init__(self, start: int, step: int): self.start, self.step, self.gu = start, step, None
+    """Callback: gradual unfreezing of the model being trained (a new `GradualUnfreezing` per run), applied per epoch:
+    the top half of the layers (and the head) in the first epoch, every layer and the embeddings from the second on."""
+    def __init__(self): self.gu = None
     def on_train_begin(self, trainer):
         from mtst.freezing import GradualUnfreezing
-        self.gu = GradualUnfreezing(trainer.model, start=self.start, step=self.step)
+        n = GradualUnfreezing(trainer.model).n_layers
+        self.gu = GradualUnfreezing(trainer.model, start=max(1, n // 2), step=n)
     def on_epoch_begin(self, epoch, trainer): self.gu.on_epoch_start(epoch)
 
 
@@ -81,7 +83,6 @@ def setups(lr: float, epochs: int, b: dict):
     "{strategy: (TrainConfig, prepare)} at learning rate `lr` and `epochs` epochs."
     from mtst.freezing import freeze, layerwise_lr_groups
     from mtst.training import TrainConfig
-    n_layers = 6
     cfg = lambda **kw: TrainConfig(epochs=epochs, eval_every=b["eval_every"], early_stopping_patience=b["patience"],
                                    **{**TRAIN, "lr": lr, **kw})
     groups = lambda decay, only: partial(layerwise_lr_groups, base_lr=lr, decay=decay, weight_decay=TRAIN["weight_decay"],
@@ -90,7 +91,7 @@ def setups(lr: float, epochs: int, b: dict):
             "frozen": (cfg(), lambda m: freeze(m, "backbone")),
             "top-2": (cfg(), lambda m: freeze(m, "top:2")),
             "LLRD": (cfg(param_groups=groups(LLRD_DECAY, True)), None),
-            "gradual": (cfg(param_groups=groups(1.0, False), callbacks=[Gradual(n_layers // 2, n_layers)]), None),
+            "gradual": (cfg(param_groups=groups(1.0, False), callbacks=[Gradual()]), None),
             "random init": (cfg(), random_init)}
 
 

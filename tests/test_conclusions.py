@@ -522,3 +522,30 @@ def test_03a_quotes_the_lora_study():
     ranked = any(r["seeds"] >= 3 for (t, a), r in table.iterrows() if a.startswith("LoRA"))
     assert ("reached on " in out and "not reached" not in out) == bool(met), out
     if not met: assert ("not reached on any task" if ranked else "not assessed") in out, out
+
+
+def test_01_quotes_the_pooling_study_and_its_verdicts_follow_the_intervals():
+    "01's study lines are the committed pooling study's; every verdict in the file is what its paired interval says."
+    from mtst.studies import pooling_sentences, pooling_table
+    study = _study("pooling")
+    for r in study["runs"]:
+        s = r["validation"]["stsb"]
+        assert s["low"] <= s["spearman"] <= s["high"], r["id"]
+        if m := s.get("minus_mean"):
+            assert m["low"] <= m["diff"] <= m["high"], r["id"]
+            assert m["verdict"] == ("better" if m["low"] > 0 else "worse" if m["high"] < 0 else "not distinguishable"), r["id"]
+    expected = pooling_sentences(pooling_table(study))
+    out = output_of("01_sentence_encoder.ipynb", "pool_said = pooling_sentences(pool_table)")
+    assert expected and all(line in out for line in expected), (expected, out)
+    mean = next(r for r in study["runs"] if r["id"] == "pretrained/mean/seed0")["validation"]["stsb"]["spearman"]
+    assert f"({mean:.3f})" in out   # the interval-width line quotes STS-B's mean pooling score
+
+
+def test_pooling_sentences_fail_on_a_mutated_study():
+    "A changed score in a copy of the study changes the sentences: the check above cannot pass on stale text."
+    import copy
+    from mtst.studies import pooling_sentences, pooling_table
+    study = _study("pooling")
+    bad = copy.deepcopy(study)
+    next(r for r in bad["runs"] if r["id"] == "lexical/tf-idf/seed0")["validation"]["stsb"]["minus_mean"]["diff"] -= 0.05
+    assert pooling_sentences(pooling_table(bad)) != pooling_sentences(pooling_table(study))

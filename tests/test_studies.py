@@ -136,3 +136,79 @@ def test_lora_smoke(tmp_path, capsys):
     assert r4 < r8 < r16 and r16 - r8 == 2 * (r8 - r4)                      # adapter weights grow linearly with the rank
     assert runs["frozen/sst2"]["trainable_parameters"] < r4                   # the head alone
     assert all(r["config"]["lr"] == float(chosen) for a, r in runs.items() if a.startswith(("lora r=4", "lora r=16")))
+
+
+def test_what_to_train_smoke(backbone, tmp_path, capsys):
+    """Each strategy's rate is chosen on validation from its grid (seed 0) and the other seed runs at it; the strategies
+    train what they say (frozen: the head; top-2: more; full: everything); strategies without their grid wait."""
+    import what_to_train as w
+    out = tmp_path / "w.json"
+    arms = [w.arm(s, lr, "sst2") for s in ("frozen", "top-2") for lr in w.GRIDS[s]]
+    w.main(["--budget", "smoke", "--model", backbone, "--arms", *arms, "--out", str(out)])
+    data = json.loads(out.read_text())
+    check_schema(data, "what_to_train", "smoke")
+    runs = {r["id"]: r for r in data["runs"]}
+    res = type("R", (), {"data": data})()
+    chosen = {s: w.chosen_lr(res, s, "sst2") for s in ("frozen", "top-2")}
+    assert all(lr is not None for lr in chosen.values()) and w.chosen_lr(res, "full", "sst2") is None   # full: not asked for
+    for s, lr in chosen.items():
+        assert {f"{w.arm(s, lr, 'sst2')}/seed{seed}" for seed in (0, 1)} <= set(runs)
+    assert len(runs) == 2 * len(w.GRIDS["frozen"]) + 2 and not any("/n=" in a for a in runs)   # the curve's arms: not asked for
+    trainable = {s: runs[f"{w.arm(s, chosen[s], 'sst2')}/seed0"] for s in chosen}
+    assert trainable["frozen"]["trainable_parameters"] < trainable["top-2"]["trainable_parameters"] < trainable["top-2"]["parameters"]
+    assert "the rate grid is incomplete" in capsys.readouterr().out     # the other strategies wait for their grids
+    assert w.curve_epochs(250, 5000, 2) == 10 and w.curve_epochs(2500, 5000, 2) == 4 and w.curve_epochs(5000, 5000, 2) == 2
+
+
+def test_gradual_unfreezes_during_the_run(backbone, tmp_path):
+    "The study's gradual arm trains the top half of the layers in the first epoch and every layer in the second."
+    import what_to_train as w
+    from mtst.freezing import count_trainable
+    from mtst.studies import study_splits, train_run
+    seen = []
+    class Count:
+        def on_epoch_begin(self, epoch, trainer): seen.append(count_trainable(trainer.model))
+    splits = study_splits({"sst2": 8}, n_val=4, n_test=4, test_limit=4)
+    cfg, prep = w.setups(1e-4, 2, {"eval_every": 1, "patience": 2})["gradual"]
+    cfg.callbacks.append(Count())
+    train_run(splits, ["sst2"], cfg, 0, backbone)
+    assert len(seen) == 2 and seen[0] < seen[1]
+
+
+def test_pooling_smoke(backbone, tmp_path):
+    "Every pooling, projection and lexical arm is scored with an interval; the paired difference to mean pooling is recorded."
+    import pooling
+    out = tmp_path / "p.json"
+    pooling.main(["--budget", "smoke", "--model", backbone, "--out", str(out)])
+    data = json.loads(out.read_text())
+    assert (data["study"], data["budget"]) == ("pooling", "smoke") and data["provenance"]
+    arms = {r["arm"] for r in data["runs"]}
+    assert {f"pretrained/{m}" for m in pooling.POOLINGS} | {f"random init/{m}" for m in pooling.POOLINGS} <= arms
+    assert {"lexical/tf-idf", "lexical/word overlap", "pretrained/mean + linear 16", "pretrained/mean + mlp 16"} <= arms
+    for r in data["runs"]:
+        s = r["validation"]["stsb"]
+        assert s["low"] <= s["spearman"] <= s["high"] and s["n"] == 24
+        assert ("minus_mean" in s) == (r["arm"] != "pretrained/mean")
+    seeds = {r["seed"] for r in data["runs"] if r["arm"] == "pretrained/mean + linear 16"}
+    assert seeds == {0, 1}
+    n = len(data["runs"])
+    pooling.main(["--budget", "smoke", "--model", backbone, "--out", str(out)])    # resumed: nothing new
+    assert len(json.loads(out.read_text())["runs"]) == n
+
+
+def test_balancing_smoke(backbone, tmp_path):
+    "Multi-task arms train both tasks in joint steps with the whole encoder, and record their gradient conflicts per layer group."
+    import balancing
+    out = tmp_path / "b.json"
+    balancing.main(["--budget", "smoke", "--model", backbone, "--seeds", "0", "--arms", "single/ner", "static equal", "pcgrad",
+                    "--out", str(out)])
+    data = json.loads(out.read_text())
+    runs = {r["arm"]: r for r in data["runs"]}
+    assert set(runs) == {"single/ner", "static equal", "pcgrad"}
+    for arm in ("static equal", "pcgrad"):
+        r = runs[arm]
+        assert r["config"]["schedule"] == "joint" and r["trainable_parameters"] == r["parameters"]
+        assert sum(r["task_steps"].values()) == 2 * r["steps"]                   # every step trains both tasks
+        assert {"ner|sst2 all", "ner|sst2 layer.0"} <= set(r["conflicts"])
+        assert all(-1 <= c["mean_cos"] <= 1 and c["measurements"] >= 1 for c in r["conflicts"].values())
+    assert runs["pcgrad"]["config"]["balancing"] == "pcgrad" and "conflicts" not in runs["single/ner"]

@@ -228,6 +228,7 @@ def _md_table(df, index: str) -> str:
     "A DataFrame as a Markdown table, its index as the first column."
     def cell(v) -> str:
         if isinstance(v, tuple): v = " · ".join(map(str, v))           # a MultiIndex row, e.g. (task, arm)
+        if isinstance(v, float) and v != v: return ""                     # NaN: no value (e.g. the s.d. of one seed)
         if isinstance(v, float): v = int(v) if v.is_integer() else f"{v:g}" if 0 < abs(v) < 1e-3 else f"{v:.3f}"
         return str(v).replace("|", "\\|").replace("\n", " ")
     cols = [index, *map(str, df.columns)]
@@ -289,6 +290,16 @@ def studies_markdown() -> str:
                 _md_table(S.lr_grid(lora), "task, lr"), "",
                 "Test scores (NER entity F1, SST-2 accuracy), each row against full fine-tuning paired by seed:", "",
                 _md_table(table, "task, arm"), "", *[f"- {line}" for line in S.strategy_sentences(table)], ""]
+    try: pool = S.load_study(ROOT / "studies" / "results" / "pooling.json")
+    except FileNotFoundError: pool = None
+    if pool:
+        table = S.pooling_table(pool).drop(columns=["backbone"])
+        out += ["**Pooling, normalisation and projection on STS-B dev** (`studies/pooling.py`, lesson 01; nothing trains). "
+                + _provenance_line(pool), "",
+                f"Spearman on the {pool['runs'][0]['validation']['stsb']['n']} STS-B dev pairs (mean ± s.d. over seeds for the "
+                "random projections and the random-init backbone), the first seed's 95% bootstrap interval, the raw dot "
+                "product's Spearman, and the difference to mean pooling of the published backbone, paired over the pairs:", "",
+                _md_table(table, "arm"), "", *[f"- {line}" for line in S.pooling_sentences(S.pooling_table(pool))], ""]
     return "\n".join(out) if out else "No study results are committed yet.\n"
 
 

@@ -16,12 +16,13 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['STUDY_TASKS', 'REPORT_METRIC', 'FLOORS', 'STUDY_SCHEMA', 'REFERENCES', 'study_splits', 'shipped_splits',
+__all__ = ['STUDY_TASKS', 'REPORT_METRIC', 'FLOORS', 'STUDY_SCHEMA', 'REFERENCES', 'WTT_LABELS', 'study_splits', 'shipped_splits',
            'plain_metrics', 'CurveLogger', 'cap_steps', 'stopped_early', 'still_improving', 'train_run', 'StudyError',
            'machine', 'provenance', 'StudyResults', 'study_path', 'load_study', 'runs_frame', 'curve_frame',
            'arm_summary', 'quality_table', 'stopping_table', 'floors_met', 'at_point', 'multi_vs_single_readings',
            'reading_sentences', 'plot_curves', 'schedule_verdicts', 'step_shares', 'strategy_table',
-           'strategy_sentences', 'lr_grid', 'pooling_table', 'pooling_sentences']
+           'strategy_sentences', 'lr_grid', 'pooling_table', 'pooling_sentences', 'parse_arm', 'chosen_rates',
+           'strategy_comparison', 'size_curve']
 
 # %% ../nbs/04c_studies.ipynb #165b4b10
 STUDY_TASKS = {"ner": "conll", "sst2": "sst2", "agnews": "agnews"}   # task name -> data set (mtst.hfdata.real_source)
@@ -531,3 +532,91 @@ def pooling_sentences(table) -> list[str]:
     out.append(f"Normalisation: a raw dot product of mean-pooled vectors ranks the pairs at {ref['dot, not normalised']:.3f}, "
                f"against {ref['Spearman']:.3f} for the cosine.")
     return out
+
+# %% ../nbs/04c_studies.ipynb #56537b41
+import math
+import re as _re
+_WTT_ARM = _re.compile(r"^(?P<strategy>.+) lr=(?P<lr>[^/ ]+)/(?P<task>[^/]+?)(?:/n=(?P<n>\d+))?$")
+WTT_LABELS = {"full": "full fine-tuning", "frozen": "frozen backbone", "top-2": "top-2 layers", "LLRD": "LLRD",
+              "gradual": "gradual unfreezing", "random init": "random init (full)"}
+
+def parse_arm(arm: str) -> dict | None:
+    "`top-2 lr=0.0001/ner/n=250` -> strategy, lr, task, n (None: the full training set); None for another study's arm."
+    m = _WTT_ARM.match(arm)
+    return None if m is None else {"strategy": m["strategy"], "lr": float(m["lr"]), "task": m["task"],
+                                   "n": int(m["n"]) if m["n"] else None}
+
+def chosen_rates(study: dict, split: str = "validation") -> dict:
+    "{(strategy, task): lr}: the best `split` score of the first seed over the strategy's whole grid (`design['grids']`)."
+    seed = min((r["seed"] for r in study["runs"]), default=0)
+    got = {}
+    for r in study["runs"]:
+        a = parse_arm(r["arm"])
+        if a and a["n"] is None and r["seed"] == seed:
+            got.setdefault((a["strategy"], a["task"]), {})[a["lr"]] = _metric(a["task"], r[split][a["task"]])
+    grids = study["design"]["grids"]
+    return {k: max(v, key=v.get) for k, v in got.items() if set(v) >= set(map(float, grids[k[0]]))}
+
+def _at_rate(study: dict, strategy: str, task: str, lr: float, n=None) -> dict:
+    "{seed: run} of one strategy, task, rate and size."
+    return {r["seed"]: r for r in study["runs"] if (a := parse_arm(r["arm"])) and
+            (a["strategy"], a["task"], a["n"]) == (strategy, task, n) and math.isclose(a["lr"], lr)}
+
+# %% ../nbs/04c_studies.ipynb #5e8ec220
+def strategy_comparison(study: dict, split: str = "test", within: float = 0.01, reference: str = "full"):
+    """Every strategy at its chosen rate (two seeds or more) beside `reference` at its own, in `strategy_table`'s columns
+    (score mean ± s.d., paired difference to the reference with its 95% t-interval and verdict with ≥ 3 seeds, ...)."""
+    import pandas as pd
+    from mtst.evaluation import compare_seeds
+    rates, rows = chosen_rates(study), []
+    tasks = list(dict.fromkeys(t for _, t in rates))
+    for t in tasks:
+        if (reference, t) not in rates: continue
+        ref = _at_rate(study, reference, t, rates[(reference, t)])
+        for s in [reference, *[s for s in study["design"]["grids"] if s != reference]]:
+            if (s, t) not in rates: continue
+            runs = _at_rate(study, s, t, rates[(s, t)])
+            if len(runs) < 2: continue
+            score, r0 = [_metric(t, r[split][t]) for r in runs.values()], next(iter(runs.values()))
+            row = {"task": t, "arm": WTT_LABELS.get(s, s), "lr": rates[(s, t)], "trainable": r0["trainable_parameters"],
+                   "trainable %": 100 * r0["trainable_parameters"] / r0["parameters"],
+                   "score": f"{np.mean(score):.3f} ± {np.std(score, ddof=1):.3f}", "seeds": len(runs),
+                   "Δ vs full": np.nan, "95% interval": "", "verdict": "", f"within {within * 100:g} point": "",
+                   "median CPU-s": float(np.median([r["cpu_seconds"] for r in runs.values()])),
+                   "peak MB": float(np.median([r["peak_rss_mb"] for r in runs.values()])),
+                   "still improving": f"{sum(still_improving(r) for r in runs.values())} of {len(runs)}"}
+            paired = sorted(set(runs) & set(ref))
+            if s != reference and len(paired) >= 2:
+                v = compare_seeds([_metric(t, runs[k][split][t]) for k in paired], [_metric(t, ref[k][split][t]) for k in paired])
+                row.update({"Δ vs full": v.diff, "95% interval": f"[{v.low:+.3f}, {v.high:+.3f}]",
+                            "verdict": v.verdict if len(paired) >= 3 else f"{len(paired)} seeds: not ranked",
+                            f"within {within * 100:g} point": ("yes" if v.low > -within else "no") if len(paired) >= 3 else ""})
+            rows.append(row)
+    cols = ["task", "arm", "lr", "trainable", "trainable %", "score", "seeds", "Δ vs full", "95% interval", "verdict",
+            f"within {within * 100:g} point", "median CPU-s", "peak MB", "still improving"]
+    return pd.DataFrame(rows, columns=cols).set_index(["task", "arm"])
+
+def size_curve(study: dict, split: str = "test", reference: str = "full"):
+    """Each strategy's `split` score per training-set size (its chosen rate; the largest size is the study's main run),
+    mean ± s.d. over seeds, and its difference to `reference` at the same size, paired by seed (verdict with ≥ 3 seeds)."""
+    import pandas as pd
+    from mtst.evaluation import compare_seeds
+    rates, rows = chosen_rates(study), []
+    for (s, t), lr in rates.items():
+        for n in [*study["design"]["curve"].get(t, []), None]:
+            runs = _at_rate(study, s, t, lr, n)
+            if not runs: continue
+            size = n or study["design"]["budget"]["sizes"][t]
+            score = [_metric(t, r[split][t]) for r in runs.values()]
+            row = {"task": t, "strategy": WTT_LABELS.get(s, s), "n": size, "mean": float(np.mean(score)),
+                   "s.d.": float(np.std(score, ddof=1)) if len(score) > 1 else np.nan, "seeds": len(runs),
+                   "Δ vs full": np.nan, "95% interval": "", "verdict": ""}
+            ref = _at_rate(study, reference, t, rates.get((reference, t), np.nan), n)
+            paired = sorted(set(runs) & set(ref))
+            if s != reference and len(paired) >= 2:
+                v = compare_seeds([_metric(t, runs[k][split][t]) for k in paired], [_metric(t, ref[k][split][t]) for k in paired])
+                row.update({"Δ vs full": v.diff, "95% interval": f"[{v.low:+.3f}, {v.high:+.3f}]",
+                            "verdict": v.verdict if len(paired) >= 3 else f"{len(paired)} seeds: not ranked"})
+            rows.append(row)
+    cols = ["task", "strategy", "n", "mean", "s.d.", "seeds", "Δ vs full", "95% interval", "verdict"]
+    return pd.DataFrame(rows, columns=cols).sort_values(["task", "strategy", "n"]).set_index(["task", "strategy", "n"])

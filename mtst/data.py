@@ -43,7 +43,9 @@ class Span:
     label: str
 
     def text_of(self, text: str) -> str: return text[self.start:self.end]
-    def to_dict(self) -> dict: return {"start": self.start, "end": self.end, "label": self.label}
+    def to_dict(self) -> dict:
+        "The span as a plain dict (`start`, `end`, `label`), as the JSONL files write it."
+        return {"start": self.start, "end": self.end, "label": self.label}
 
 # %% ../nbs/00_data.ipynb #7c4f9f3a
 TASK_KINDS = ("sequence", "token")
@@ -87,13 +89,20 @@ class Task:
         return tuple(sorted({l[2:] for l in self.labels if l != "O"}))
 
     @cached_property
-    def label2id(self) -> dict[str, int]: return {l: i for i, l in enumerate(self.labels)}
+    def label2id(self) -> dict[str, int]:
+        "Each label's id: its position in `labels`."
+        return {l: i for i, l in enumerate(self.labels)}
     @property
-    def id2label(self) -> dict[int, str]: return dict(enumerate(self.labels))
+    def id2label(self) -> dict[int, str]:
+        "Each id's label (the inverse of `label2id`)."
+        return dict(enumerate(self.labels))
     @property
-    def num_labels(self) -> int: return len(self.labels)
+    def num_labels(self) -> int:
+        "How many labels the head predicts (the size of its output layer)."
+        return len(self.labels)
 
     def to_dict(self) -> dict:
+        "The task as a plain dict (`Task.from_dict` rebuilds it); saved with a model."
         return {"name": self.name, "kind": self.kind, "labels": list(self.labels), "head": self.head,
                 "pooling": self.pooling, "loss_weight": self.loss_weight, "dropout": self.dropout}
 

@@ -102,7 +102,9 @@ class SentenceEncoder(nn.Module):
         self.eval()   # like `from_pretrained`: call .train() to train
 
     @property
-    def device(self) -> torch.device: return next(self.parameters()).device
+    def device(self) -> torch.device:
+        "The device of the parameters (the first one's: they move together)."
+        return next(self.parameters()).device
 
     def embed_tokens(self, input_ids, attention_mask, token_type_ids=None) -> torch.Tensor:
         "Backbone only: contextual token embeddings `(B, T, H)` (zeros at padding when `unpad` applies)."

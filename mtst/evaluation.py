@@ -214,6 +214,7 @@ class Verdict:
 
     @property
     def verdict(self) -> str:
+        "`better` if the interval lies above 0, `worse` if below, else `not distinguishable`."
         if self.low > 0: return "better"
         if self.high < 0: return "worse"
         return "not distinguishable"

@@ -270,8 +270,12 @@ class FeatureCache:
     def __len__(self): return len(self.store)
     def __bool__(self): return True   # an empty cache is still a cache (`if cache:` must not skip it)
     @property
-    def nbytes(self) -> int: return sum(e.numel() * e.element_size() for _, e in self.store.values())
-    def clear(self): self.store.clear(); self.hits = self.misses = 0; self._fingerprint = None
+    def nbytes(self) -> int:
+        "Bytes the cached token embeddings take."
+        return sum(e.numel() * e.element_size() for _, e in self.store.values())
+    def clear(self):
+        "Empty the cache and its hit/miss counters."
+        self.store.clear(); self.hits = self.misses = 0; self._fingerprint = None
     def __repr__(self):
         return f"FeatureCache({len(self)} examples, {self.nbytes / 2**20:.1f} MiB, hits={self.hits}, misses={self.misses})"
 

@@ -92,7 +92,9 @@ class PCGrad(LossBalancer):
             off += p.numel()
         if sync and trainer.dist: _all_reduce_grads(trainer)
 
-    def extra_state(self) -> dict: return {**super().extra_state(), "pcgrad": [self.steps, self.conflict_steps, self.pairs]}
+    def extra_state(self) -> dict:
+        "The balancer's checkpoint state plus PCGrad's counters (steps, steps with a conflict, conflicting pairs)."
+        return {**super().extra_state(), "pcgrad": [self.steps, self.conflict_steps, self.pairs]}
     def load_extra_state(self, s: dict) -> None:
         super().load_extra_state(s); self.steps, self.conflict_steps, self.pairs = s["pcgrad"]
 

@@ -56,7 +56,9 @@ class SequenceHead(nn.Module):
         _init_weights(self, std)
 
     @property
-    def uses_sentence_embedding(self) -> bool: return self.pooling is None
+    def uses_sentence_embedding(self) -> bool:
+        "True if the head reads the encoder's sentence embedding (no pooling of its own)."
+        return self.pooling is None
 
     def forward(self, token_embeddings, attention_mask, sentence_embedding=None) -> torch.Tensor:
         "Logits `(B, num_labels)`."
@@ -122,7 +124,9 @@ class MultiTaskModel(nn.Module, ModelHubMixin, library_name="mtst", repo_url="ht
         self.train(encoder.training)   # the encoder starts in eval mode (like from_pretrained): call .train() to train
 
     @property
-    def device(self) -> torch.device: return next(self.parameters()).device
+    def device(self) -> torch.device:
+        "The device of the parameters (the first one's: they move together)."
+        return next(self.parameters()).device
 
     def task_names(self, tasks=None) -> list[str]:
         "The requested task names (all by default), checked against the model's tasks."

@@ -93,9 +93,11 @@ class TaskScheduler:
         return self._cut(self.pools[task], self._rng(epoch, 1 + sorted(self.pools).index(task), rnd))
 
     def batches_per_task(self) -> dict[str, int]:
+        "How many batches each task's pool makes (the last one may be short)."
         return {t: math.ceil(len(ix) / self.batch_size) for t, ix in self.pools.items()}
 
     def steps_per_epoch(self) -> int:
+        "Optimizer steps in one epoch before gradient accumulation: every task's batches, or (`joint`) the union's."
         if self.schedule == "joint":
             return math.ceil(len(set().union(*map(set, self.pools.values()))) / self.batch_size)
         return sum(self.batches_per_task().values())
@@ -204,6 +206,7 @@ class LossBalancer(nn.Module):
     def after_step(self, trainer, group) -> None: "Called after each optimizer step with its micro-batches."
 
     def extra_state(self) -> dict:
+        "What a checkpoint must keep to resume the balancing exactly (DWA's weights and its running loss sums)."
         return {"dwa_weights": self.dwa_weights, "epoch_losses": self.epoch_losses,
                 "sums": dict(self._sums), "counts": dict(self._counts)}
 
@@ -312,7 +315,9 @@ class TrainState:
     metrics_before: dict | None = None
     log_history: list = field(default_factory=list)   # one dict per logged value: step, epoch, split, task, metric, value
 
-    def to_json(self) -> str: return json.dumps(_plain(asdict(self)), indent=1)
+    def to_json(self) -> str:
+        "The state as JSON (plain types), as `state.json` in a checkpoint holds it."
+        return json.dumps(_plain(asdict(self)), indent=1)
 
     @classmethod
     def from_dict(cls, d: dict) -> TrainState:
@@ -709,19 +714,33 @@ class MultiTaskTrainer:
 
     # the run's state under the names of mtst 0.1
     @property
-    def global_step(self) -> int: return self.state.global_step
+    def global_step(self) -> int:
+        "Optimizer steps taken so far (`state.global_step`)."
+        return self.state.global_step
     @property
-    def best_metric(self) -> float | None: return self.state.best_metric
+    def best_metric(self) -> float | None:
+        "The best validation value of `config.metric` so far (None before the first evaluation)."
+        return self.state.best_metric
     @property
-    def best_step(self) -> int | None: return self.state.best_step
+    def best_step(self) -> int | None:
+        "The step whose weights scored `best_metric` (None before the first evaluation)."
+        return self.state.best_step
     @property
-    def samples_seen(self) -> int: return self.state.samples_seen
+    def samples_seen(self) -> int:
+        "Training examples fed so far (an example labelled for several tasks counts once per batch it is in)."
+        return self.state.samples_seen
     @property
-    def train_seconds(self) -> float: return self.state.train_seconds
+    def train_seconds(self) -> float:
+        "Wall-clock seconds spent in training steps so far (evaluations and checkpoints included)."
+        return self.state.train_seconds
     @property
-    def metrics_before(self) -> dict | None: return self.state.metrics_before
+    def metrics_before(self) -> dict | None:
+        "Validation metrics before the first step (`eval_before`), else None."
+        return self.state.metrics_before
     @property
-    def history_rows(self) -> list[dict]: return self.state.log_history
+    def history_rows(self) -> list[dict]:
+        "The log as a list of rows (`history` is the same as a DataFrame)."
+        return self.state.log_history
 
 # %% ../nbs/04_training.ipynb #bba33542
 @patch

@@ -549,3 +549,15 @@ def test_pooling_sentences_fail_on_a_mutated_study():
     bad = copy.deepcopy(study)
     next(r for r in bad["runs"] if r["id"] == "lexical/tf-idf/seed0")["validation"]["stsb"]["minus_mean"]["diff"] -= 0.05
     assert pooling_sentences(pooling_table(bad)) != pooling_sentences(pooling_table(study))
+
+
+def test_stored_outputs_name_no_path_of_the_build_machine():
+    "`make refresh` writes `<repo>`, `<site-packages>`, `$MTST_DATA_DIR` and `<tmp>` for the maintainer's absolute paths."
+    import json
+    bad = []
+    for p in sorted(NBS.glob("*.ipynb")):
+        for c in json.loads(p.read_text(encoding="utf-8"))["cells"]:
+            text = json.dumps(c.get("outputs", []))
+            if m := re.search(r"/site-packages/|/shared/data\b|" + re.escape(str(Path(__file__).resolve().parents[1])), text):
+                bad.append(f"{p.name} cell {c.get('id')}: {m[0]}")
+    assert not bad, bad

@@ -180,6 +180,32 @@ def run_course(out: Path, smoke: bool = False, only: str | None = None, skip_don
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 
 
+def machine_paths() -> list[tuple[str, str]]:
+    """(absolute path of the build machine, what stored outputs say instead), longest first: site-packages, the data
+    folder, the repository, the temporary folder."""
+    import site
+    import tempfile
+    from mtst.hfdata import real_data_dir
+    pairs = [(str(Path(p)), "<site-packages>") for p in site.getsitepackages()]
+    if (d := real_data_dir()) is not None: pairs.append((str(Path(d).resolve()), "$MTST_DATA_DIR"))
+    pairs += [(str(ROOT), "<repo>"), (str(Path(tempfile.gettempdir()).resolve()), "<tmp>")]
+    return sorted([(a, b) for a, b in pairs if a and a != "/"], key=lambda p: -len(p[0]))
+
+
+def _portable_output(o) -> None:
+    "Replace the build machine's absolute paths in one stored output (stream text, text/plain, text/markdown, errors)."
+    def fix(v):
+        if isinstance(v, list): return [fix(x) for x in v]
+        if not isinstance(v, str): return v
+        for path, name in machine_paths(): v = v.replace(path, name)
+        return v
+    if "text" in o: o["text"] = fix(o["text"])
+    for k in ("text/plain", "text/markdown", "text/html"):
+        if k in o.get("data", {}): o["data"][k] = fix(o["data"][k])
+    if "traceback" in o: o["traceback"] = fix(o["traceback"])
+    if "evalue" in o: o["evalue"] = fix(o["evalue"])
+
+
 def refresh(out: Path, readme: bool = True) -> None:
     """Maintainer step after a full `run_course`: copy the executed notebooks back into nbs/ (so the
     committed notebooks carry the outputs of a real run), clean them, and update README's table."""
@@ -192,6 +218,7 @@ def refresh(out: Path, readme: bool = True) -> None:
         for c in nb.cells:
             c.metadata.pop("papermill", None); c.metadata.pop("execution", None)
             if not c.metadata.get("tags"): c.metadata.pop("tags", None)  # papermill adds empty ones
+            for o in c.get("outputs", []): _portable_output(o)
         nbformat.write(nb, NBS / f"{r['notebook']}.ipynb")
     subprocess.run([str(Path(sys.executable).parent / "nbdev_clean")], cwd=ROOT, check=True)  # the venv's, PATH or not
     text = (ROOT / "README.md").read_text(encoding="utf-8")

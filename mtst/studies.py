@@ -538,7 +538,7 @@ import math
 import re as _re
 _WTT_ARM = _re.compile(r"^(?P<strategy>.+) lr=(?P<lr>[^/ ]+)/(?P<task>[^/]+?)(?:/n=(?P<n>\d+))?$")
 WTT_LABELS = {"full": "full fine-tuning", "frozen": "frozen backbone", "top-2": "top-2 layers", "LLRD": "LLRD",
-              "gradual": "gradual unfreezing", "random init": "random init (full)"}
+              "gradual": "gradual unfreezing", "random init": "random init (full)", "lora r=8": "LoRA r=8"}
 
 def parse_arm(arm: str) -> dict | None:
     "`top-2 lr=0.0001/ner/n=250` -> strategy, lr, task, n (None: the full training set); None for another study's arm."

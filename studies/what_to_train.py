@@ -15,13 +15,14 @@ Each strategy trains a fresh all-MiniLM-L6-v2 (or `--model`) with one head:
 - `LLRD`: everything trains, each layer down at 0.8x the rate of the one above (`mtst.freezing.layerwise_lr_groups`);
 - `gradual`: ULMFiT-style gradual unfreezing over the budget's epochs (`mtst.freezing.GradualUnfreezing`: the top
   half of the layers and the head in the first epoch, everything from the second on);
-- `random init`: the same architecture with freshly initialised weights, fully trained (what pre-training gives).
+- `random init`: the same architecture with freshly initialised weights, fully trained (what pre-training gives);
+- `lora r=8`: LoRA rank 8 on every linear layer of the encoder (`lora.py`'s settings), the head fully trained.
 
-LoRA's rows are `lora.py`'s (same splits and budget). Phases, each resumable run by run:
+Phases, each resumable run by run:
 
 1. the learning rate of each strategy, chosen on validation from its `GRIDS` row with seed 0 (every grid point is a run);
 2. seeds 1 and 2 at the chosen rate (3 seeds per strategy);
-3. the data-size curve: every strategy at the chosen rate on the first `n` training sentences (`CURVE`; nested
+3. the data-size curve: full fine-tuning, the frozen backbone and LoRA (`CURVE_STRATEGIES`) at their chosen rates on the first `n` training sentences (`CURVE`; nested
    subsets of the full training set, the same validation split), 3 seeds; smaller sets get more epochs (`curve_epochs`)
    and early stopping on validation, so that every point is a trained model.
 
@@ -33,6 +34,7 @@ import math
 from functools import partial
 
 import common
+from lora import LORA
 from multi_vs_single import BUDGETS, TRAIN
 
 STUDY = "what_to_train"
@@ -44,7 +46,9 @@ GRIDS = {   # learning rates tried per strategy (seed 0); the head trains at the
     "LLRD": (5e-5, 1e-4, 2e-4),
     "gradual": (2e-5, 5e-5, 1e-4),
     "random init": (5e-5, 1e-4, 2e-4),
+    "lora r=8": (1e-3, 2e-3),   # the LoRA study's grid without 5e-4, which lost on both tasks there
 }
+CURVE_STRATEGIES = ("full", "frozen", "lora r=8")   # the data-size curve: the three that differ most in what trains
 LLRD_DECAY = 0.8
 CURVE = {"smoke": {"ner": [8], "sst2": [8]},   # training sentences per curve point (the budget's full size is the last point)
          "course": {"ner": [100, 300], "sst2": [100, 300]},
@@ -82,6 +86,7 @@ def random_init(model) -> None:
 def setups(lr: float, epochs: int, b: dict):
     "{strategy: (TrainConfig, prepare)} at learning rate `lr` and `epochs` epochs."
     from mtst.freezing import freeze, layerwise_lr_groups
+    from mtst.lora import add_lora
     from mtst.training import TrainConfig
     cfg = lambda **kw: TrainConfig(epochs=epochs, eval_every=b["eval_every"], early_stopping_patience=b["patience"],
                                    **{**TRAIN, "lr": lr, **kw})
@@ -92,7 +97,8 @@ def setups(lr: float, epochs: int, b: dict):
             "top-2": (cfg(), lambda m: freeze(m, "top:2")),
             "LLRD": (cfg(param_groups=groups(LLRD_DECAY, True)), None),
             "gradual": (cfg(param_groups=groups(1.0, False), callbacks=[Gradual()]), None),
-            "random init": (cfg(), random_init)}
+            "random init": (cfg(), random_init),
+            "lora r=8": (cfg(), partial(add_lora, r=8, **LORA))}
 
 
 def chosen_lr(res, strategy: str, task: str):
@@ -110,10 +116,10 @@ def main(argv=None) -> None:
     from mtst.studies import study_splits
     b = {**BUDGETS[a.budget], "sizes": {t: BUDGETS[a.budget]["sizes"][t] for t in TASKS}}
     design = {"budget": b, "train": TRAIN, "grids": GRIDS, "llrd_decay": LLRD_DECAY, "curve": CURVE[a.budget],
-              "max_curve_epochs": MAX_CURVE_EPOCHS, "model": a.model or "sentence-transformers/all-MiniLM-L6-v2"}
+              "curve_strategies": CURVE_STRATEGIES, "lora": LORA, "max_curve_epochs": MAX_CURVE_EPOCHS, "model": a.model or "sentence-transformers/all-MiniLM-L6-v2"}
     unit = lambda t, cfg_prep: ([t], *cfg_prep)
     grid = {arm(s, lr, t): unit(t, setups(lr, b["epochs"], b)[s]) for t in TASKS for s in GRIDS for lr in GRIDS[s]}
-    curve_names = {arm(s, lr, t, n): None for t in TASKS for s in GRIDS for lr in GRIDS[s] for n in CURVE[a.budget][t]}
+    curve_names = {arm(s, lr, t, n): None for t in TASKS for s in CURVE_STRATEGIES for lr in GRIDS[s] for n in CURVE[a.budget][t]}
     res = common.open_results(STUDY, a, design, {**grid, **curve_names})
     splits = study_splits(b["sizes"], n_val=b["n_val"], n_test=b["n_test"], test_limit=b["test_limit"], data_dir=a.data_dir)
     seeds = a.seeds or b["seeds"]
@@ -127,7 +133,7 @@ def main(argv=None) -> None:
             chosen[(s, t)] = lr
     print("rates chosen on validation (seed 0): " + ", ".join(f"{s}/{t} {lr:g}" for (s, t), lr in chosen.items()), flush=True)
     common.run_all(res, a, splits, {arm(s, lr, t): grid[arm(s, lr, t)] for (s, t), lr in chosen.items()}, seeds)   # 2.
-    for (s, t), lr in chosen.items():                                                   # 3. the data-size curve
+    for (s, t), lr in ((k, v) for k, v in chosen.items() if k[0] in CURVE_STRATEGIES):   # 3. the data-size curve
         for n in CURVE[a.budget][t]:
             sub = {**splits, "train": {**splits["train"], t: splits["train"][t][:n]}}
             ep = curve_epochs(n, b["sizes"][t], b["epochs"])

@@ -64,13 +64,12 @@ def eval_mode(*modules):
 
 # %% ../nbs/00a_utils.ipynb #df64851f
 def record(key: str, value, unit: str = ""):
-    "Return `value`; also append `{notebook, key, value, unit}` to `$MTST_RESULTS_DIR/results.jsonl` if set."
+    "Append `{notebook, key, value, unit}` to `$MTST_RESULTS_DIR/results.jsonl` if set; return nothing (no echo)."
     out = os.environ.get("MTST_RESULTS_DIR")
     if out:
         if hasattr(value, "item"): value = value.item()
         row = {"notebook": os.environ.get("MTST_NOTEBOOK", ""), "key": key, "value": value, "unit": unit}
         with open(Path(out) / "results.jsonl", "a", encoding="utf-8") as f: f.write(json.dumps(row) + "\n")
-    return value
 
 # %% ../nbs/00a_utils.ipynb #4b573198
 def recorded(key: str, notebook: str | None = None):

@@ -22,7 +22,7 @@ __all__ = ['STUDY_TASKS', 'REPORT_METRIC', 'FLOORS', 'STUDY_SCHEMA', 'REFERENCES
            'arm_summary', 'quality_table', 'stopping_table', 'floors_met', 'at_point', 'multi_vs_single_readings',
            'reading_sentences', 'plot_curves', 'schedule_verdicts', 'step_shares', 'strategy_table',
            'strategy_sentences', 'lr_grid', 'pooling_table', 'pooling_sentences', 'parse_arm', 'chosen_rates',
-           'strategy_comparison', 'size_curve']
+           'strategy_comparison', 'size_curve', 'balancing_table', 'conflict_table']
 
 # %% ../nbs/04c_studies.ipynb #165b4b10
 STUDY_TASKS = {"ner": "conll", "sst2": "sst2", "agnews": "agnews"}   # task name -> data set (mtst.hfdata.real_source)
@@ -620,3 +620,55 @@ def size_curve(study: dict, split: str = "test", reference: str = "full"):
             rows.append(row)
     cols = ["task", "strategy", "n", "mean", "s.d.", "seeds", "Δ vs full", "95% interval", "verdict"]
     return pd.DataFrame(rows, columns=cols).sort_values(["task", "strategy", "n"]).set_index(["task", "strategy", "n"])
+
+# %% ../nbs/04c_studies.ipynb #9a011ed4
+def balancing_table(study: dict, split: str = "test"):
+    """One row per multi-task arm (seeds present for every single-task reference): each task's score (mean ± s.d.),
+    Δm% against the single-task models paired by seed (mean, 95% t-interval, verdict with ≥ 3 seeds), and the paired
+    Δm difference to the static arm with the best mean validation score (`static tuned`, chosen on validation).
+    Returns (table, name of the tuned static arm)."""
+    import pandas as pd
+    from mtst.evaluation import compare_seeds, delta_m
+    runs = {(r["arm"], r["seed"]): r for r in study["runs"]}
+    singles = {r["tasks"][0] for r in study["runs"] if r["arm"].startswith("single/")}
+    arms = list(dict.fromkeys(r["arm"] for r in study["runs"] if len(r["tasks"]) > 1))
+    ok = lambda arm: sorted(s for a, s in runs if a == arm and all((f"single/{t}", s) in runs for t in singles))
+    dm = {a: {s: delta_m({t: _metric(t, runs[a, s][split][t]) for t in singles},
+                         {t: _metric(t, runs[f"single/{t}", s][split][t]) for t in singles}) for s in ok(a)} for a in arms}
+    val = {a: np.mean([runs[a, s]["validation"]["mean"] for s in ok(a)]) for a in arms if a.startswith("static") and ok(a)}
+    tuned = max(val, key=val.get) if val else None
+    rows = []
+    for a in arms:
+        seeds = ok(a)
+        if not seeds: continue
+        row = {"arm": a + (" (tuned static)" if a == tuned else ""), "seeds": len(seeds)}
+        for t in sorted(singles):
+            v = [_metric(t, runs[a, s][split][t]) for s in seeds]
+            row[t] = f"{np.mean(v):.3f}" + (f" ± {np.std(v, ddof=1):.3f}" if len(v) > 1 else "")
+        d = [dm[a][s] for s in seeds]
+        row.update({"Δm %": float(np.mean(d)), "Δm 95% interval": "", "Δm verdict": "", "− tuned static (Δm points)": np.nan,
+                    "interval vs tuned": "", "verdict vs tuned": ""})
+        if len(d) >= 2:
+            v = compare_seeds(d, [0.0] * len(d))
+            row.update({"Δm 95% interval": f"[{v.low:+.1f}, {v.high:+.1f}]", "Δm verdict": v.verdict if len(d) >= 3 else f"{len(d)} seeds: not ranked"})
+        common = [s for s in seeds if tuned and s in dm[tuned]]
+        if tuned and a != tuned and len(common) >= 2:
+            v = compare_seeds([dm[a][s] for s in common], [dm[tuned][s] for s in common])
+            row.update({"− tuned static (Δm points)": v.diff, "interval vs tuned": f"[{v.low:+.1f}, {v.high:+.1f}]",
+                        "verdict vs tuned": v.verdict if len(common) >= 3 else f"{len(common)} seeds: not ranked"})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("arm") if rows else pd.DataFrame(), tuned
+
+def conflict_table(study: dict):
+    "Per multi-task arm and layer group: the mean cosine between the task gradients and the share of negative measurements (means over seeds)."
+    import pandas as pd
+    rows = []
+    for r in study["runs"]:
+        for key, c in (r.get("conflicts") or {}).items():
+            pair, group = key.split(" ", 1)
+            rows.append({"arm": r["arm"], "pair": pair, "group": group, "seed": r["seed"], "mean cos": c["mean_cos"],
+                         "share < 0": c["conflict_share"], "measurements": c["measurements"]})
+    if not rows: return pd.DataFrame()
+    df = pd.DataFrame(rows)
+    return df.groupby(["arm", "pair", "group"], sort=False).agg(**{"mean cos": ("mean cos", "mean"), "share < 0": ("share < 0", "mean"),
+                                                                   "seeds": ("seed", "nunique"), "measurements": ("measurements", "sum")})

@@ -16,9 +16,10 @@ from typing import Sequence
 from .data import DataError, Example, Task, bio_to_spans, check_label, check_text, join_tokens, normalize_bio
 
 # %% auto #0
-__all__ = ['CONLL_TAGS', 'SST2_LABELS', 'AGNEWS_LABELS', 'FOLDER_FILES', 'FOLDER_READERS', 'FOLDER_COLUMNS', 'SOURCE_KEYS',
-           'GET_DATA', 'HUB_SOURCES', 'label_names', 'hf_task', 'from_hf', 'read_conll_dataset', 'read_sst2_dataset',
-           'read_agnews_dataset', 'read_stsb_dataset', 'load_source_dataset', 'load_source', 'source_task',
+__all__ = ['CONLL_TAGS', 'SST2_LABELS', 'AGNEWS_LABELS', 'MRPC_LABELS', 'SICK_LABELS', 'SICK_SPLITS', 'FOLDER_FILES',
+           'FOLDER_READERS', 'SPLIT_READERS', 'FOLDER_COLUMNS', 'SOURCE_KEYS', 'GET_DATA', 'HUB_SOURCES', 'label_names',
+           'hf_task', 'from_hf', 'read_conll_dataset', 'read_sst2_dataset', 'read_agnews_dataset', 'read_stsb_dataset',
+           'read_mrpc_dataset', 'read_sick_dataset', 'load_source_dataset', 'load_source', 'source_task',
            'real_data_dir', 'hub_reachable', 'real_source', 'sts_pairs']
 
 # %% ../nbs/00c_hf_data.ipynb #42fdcb2d
@@ -196,24 +197,78 @@ def read_stsb_dataset(path: str | Path):
     for n, row in _tsv_rows(path):
         try: score = float(row[4]); a, b = row[5], row[6]
         except (IndexError, ValueError): raise DataError(f"{path}:{n}: expected 7 tab-separated fields with a score in field 5") from None
+        if not 0 <= score <= 5: raise DataError(f"{path}:{n}: score {row[4]!r} is outside STS-B's range 0-5")
+        if not a.strip() or not b.strip(): raise DataError(f"{path}:{n}: sentence{1 if not a.strip() else 2} is empty")
         out["sentence1"].append(a); out["sentence2"].append(b); out["label"].append(score)
     return Dataset.from_dict(out)
+
+# %% ../nbs/00c_hf_data.ipynb #9b953051
+MRPC_LABELS = ("not_equivalent", "equivalent")   # GLUE's names: Quality 1 = a paraphrase
+SICK_LABELS = ("entailment", "neutral", "contradiction")
+SICK_SPLITS = {"train": "TRAIN", "validation": "TRIAL", "test": "TEST"}
+
+def _pair_dataset(out: dict, names: Sequence[str], extra: dict | None = None, columns=("sentence1", "sentence2")):
+    from datasets import ClassLabel, Dataset, Features, Value
+    feats = {columns[0]: Value("string"), columns[1]: Value("string"), "label": ClassLabel(names=list(names)), **(extra or {})}
+    return Dataset.from_dict(out, features=Features(feats))
+
+def read_mrpc_dataset(path: str | Path):
+    "MRPC's original TSV (`Quality  #1 ID  #2 ID  #1 String  #2 String`, BOM, CRLF) as a Dataset of `sentence1`/`sentence2`/`label`."
+    path, out = Path(path), {"sentence1": [], "sentence2": [], "label": []}
+    rows = _tsv_rows(path)
+    if not rows or rows[0][1][:1] != ["Quality"]: raise DataError(f"{path}:1: expected MRPC's header 'Quality<TAB>#1 ID<TAB>...'")
+    for n, row in rows[1:]:
+        if len(row) != 5 or row[0] not in ("0", "1"):
+            raise DataError(f"{path}:{n}: expected 'Quality<TAB>#1 ID<TAB>#2 ID<TAB>#1 String<TAB>#2 String' with Quality 0 or 1, found {row[:1]!r}")
+        if not row[3].strip() or not row[4].strip(): raise DataError(f"{path}:{n}: {'#1' if not row[3].strip() else '#2'} String is empty")
+        out["sentence1"].append(row[3]); out["sentence2"].append(row[4]); out["label"].append(int(row[0]))
+    return _pair_dataset(out, MRPC_LABELS)
+
+def read_sick_dataset(path: str | Path, split: str = "train"):
+    """SICK's TSV (`pair_ID sentence_A sentence_B entailment_label relatedness_score ... SemEval_set`) as a Dataset of
+    `sentence_A`/`sentence_B`/`label` (entailment, neutral, contradiction)/`relatedness_score` (1-5), as the Hub's
+    `RobZamp/sick` names them, the rows of one
+    split: `train` (TRAIN), `validation` (TRIAL) or `test` (TEST, for a final report only)."""
+    from datasets import Value
+    if split not in SICK_SPLITS: raise ValueError(f"SICK split {split!r}: choose one of {list(SICK_SPLITS)}")
+    path, out = Path(path), {"sentence_A": [], "sentence_B": [], "label": [], "relatedness_score": []}
+    rows = _tsv_rows(path)
+    head = rows[0][1] if rows else []
+    need = ("sentence_A", "sentence_B", "entailment_label", "relatedness_score", "SemEval_set")
+    if missing := [c for c in need if c not in head]: raise DataError(f"{path}:1: SICK header lacks {missing}")
+    col = {c: head.index(c) for c in need}
+    for n, row in rows[1:]:
+        if len(row) != len(head): raise DataError(f"{path}:{n}: {len(row)} fields, the header has {len(head)}")
+        if row[col["SemEval_set"]] != SICK_SPLITS[split]: continue
+        label, score = row[col["entailment_label"]].lower(), row[col["relatedness_score"]]
+        if label not in SICK_LABELS: raise DataError(f"{path}:{n}: entailment_label {row[col['entailment_label']]!r} is not one of {[l.upper() for l in SICK_LABELS]}")
+        try: score = float(score)
+        except ValueError: raise DataError(f"{path}:{n}: relatedness_score {score!r} is not a number") from None
+        if not 1 <= score <= 5: raise DataError(f"{path}:{n}: relatedness_score {score} is outside SICK's range 1-5")
+        out["sentence_A"].append(row[col["sentence_A"]]); out["sentence_B"].append(row[col["sentence_B"]])
+        out["label"].append(SICK_LABELS.index(label)); out["relatedness_score"].append(score)
+    if not out["label"]: raise DataError(f"{path}: no row with SemEval_set {SICK_SPLITS[split]}")
+    return _pair_dataset(out, SICK_LABELS, {"relatedness_score": Value("float32")}, ("sentence_A", "sentence_B"))
 
 # %% ../nbs/00c_hf_data.ipynb #f843ed1b
 FOLDER_FILES = {"conll": {"train": "conll2003/train.txt", "validation": "conll2003/valid.txt"},
                 "sst2": {"train": "sst2/train.tsv", "validation": "sst2/dev.tsv"},
                 "agnews": {"train": "agnews/train_alps10k.tsv"},
-                "stsb": {"train": "stsb/sts-train.csv", "validation": "stsb/sts-dev.csv"}}
-FOLDER_READERS = {"conll": read_conll_dataset, "sst2": read_sst2_dataset, "agnews": read_agnews_dataset, "stsb": read_stsb_dataset}
+                "stsb": {"train": "stsb/sts-train.csv", "validation": "stsb/sts-dev.csv"},
+                "mrpc": {"train": "mrpc/msr_paraphrase_train.txt"},
+                "sick": {s: "sick/SICK.txt" for s in SICK_SPLITS}}
+FOLDER_READERS = {"conll": read_conll_dataset, "sst2": read_sst2_dataset, "agnews": read_agnews_dataset, "stsb": read_stsb_dataset,
+                  "mrpc": read_mrpc_dataset, "sick": read_sick_dataset}
+SPLIT_READERS = {"sick"}   # one file, every split: the reader takes the split
 FOLDER_COLUMNS = {"conll": {"kind": "token", "tokens_column": "tokens", "tags_column": "ner_tags"},
                   "sst2": {"kind": "sequence", "text_column": "sentence", "label_column": "label"},
                   "agnews": {"kind": "sequence", "text_column": "text", "label_column": "label"},
-                  "stsb": {"kind": "pairs"}}
+                  "stsb": {"kind": "pairs"}, "mrpc": {"kind": "pairs"}, "sick": {"kind": "pairs"}}
 SOURCE_KEYS = ("hub", "config", "revision", "disk", "folder", "format", "split", "name", "kind", "text_column",
                "label_column", "tokens_column", "tags_column", "limit", "seed")
 GET_DATA = ("get the data online (the Hub, through `datasets.load_dataset`), or put the standard files in a folder "
             "(conll2003/train.txt, valid.txt; sst2/train.tsv, dev.tsv; agnews/train_alps10k.tsv; stsb/sts-train.csv, "
-            "sts-dev.csv) and set MTST_DATA_DIR or pass its path")
+            "sts-dev.csv; mrpc/msr_paraphrase_train.txt; sick/SICK.txt) and set MTST_DATA_DIR or pass its path")
 
 def _oneline(e: BaseException) -> str: return " ".join(str(e).split())[:300] or type(e).__name__
 
@@ -229,9 +284,9 @@ def _folder_file(spec: dict, what: str) -> Path:
 
 # %% ../nbs/00c_hf_data.ipynb #18b17085
 @functools.lru_cache(maxsize=16)
-def _read_folder(fmt: str, path: str, mtime_ns: int, size: int):
+def _read_folder(fmt: str, path: str, mtime_ns: int, size: int, split: str = "train"):
     "A folder file read once per process while it is unchanged (its modification time and size are in the key)."
-    return FOLDER_READERS[fmt](Path(path))
+    return FOLDER_READERS[fmt](Path(path), split) if fmt in SPLIT_READERS else FOLDER_READERS[fmt](Path(path))
 
 def load_source_dataset(spec: dict):
     "The one-split `datasets.Dataset` a source mapping names (see `load_source`), subsampled by `limit`/`seed`."
@@ -262,7 +317,7 @@ def load_source_dataset(spec: dict):
     else:
         f = _folder_file(spec, what)
         st = f.stat()   # the studies and lessons read the same large files many times: parse each once
-        ds, name = _read_folder(spec["format"], str(f), st.st_mtime_ns, st.st_size), str(f)
+        ds, name = _read_folder(spec["format"], str(f), st.st_mtime_ns, st.st_size, spec.get("split", "train")), str(f)
     ds.info.dataset_name = name   # named in every error message
     limit, seed = spec.get("limit"), spec.get("seed")
     if seed is not None:
@@ -297,7 +352,9 @@ HUB_SOURCES = {"conll": {"hub": "eriktks/conll2003", "revision": "refs/convert/p
                          "tokens_column": "tokens", "tags_column": "ner_tags"},
                "sst2": {"hub": "nyu-mll/glue", "config": "sst2", "kind": "sequence", "text_column": "sentence", "label_column": "label"},
                "agnews": {"hub": "fancyzhx/ag_news", "kind": "sequence", "text_column": "text", "label_column": "label"},
-               "stsb": {"hub": "nyu-mll/glue", "config": "stsb", "kind": "pairs"}}
+               "stsb": {"hub": "nyu-mll/glue", "config": "stsb", "kind": "pairs"},
+               "mrpc": {"hub": "nyu-mll/glue", "config": "mrpc", "kind": "pairs"},
+               "sick": {"hub": "RobZamp/sick", "kind": "pairs"}}
 
 def real_data_dir() -> Path | None:
     "The folder of real data copies: `$MTST_DATA_DIR`, else `<repo>/../shared/data` if it exists, else None."

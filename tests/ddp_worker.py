@@ -215,14 +215,15 @@ def main():
     torch.set_num_threads(1)
     ap = parser()
     a = ap.parse_args()
-    trainer, metrics, steps_run = run(a)
-    for more in json.loads(a.also or "[]"): run(ap.parse_args([str(x) for x in more]))
+    done = [run(a)]
+    for more in json.loads(a.also or "[]"): done.append(run(ap.parse_args([str(x) for x in more])))
     from mtst.training import shutdown_distributed
     shutdown_distributed()
-    if int(os.environ.get("RANK", 0)) == 0:
-        print(json.dumps({"metrics": {k: v for k, v in metrics.items() if k != "report"},
-                          "steps": trainer.global_step, "history_rows": len(trainer.history_rows),
-                          "steps_run": steps_run}), flush=True)
+    if int(os.environ.get("RANK", 0)) == 0:   # one JSON line per run, in order (the last line: the last run)
+        for trainer, metrics, steps_run in done:
+            print(json.dumps({"metrics": {k: v for k, v in metrics.items() if k != "report"},
+                              "steps": trainer.global_step, "history_rows": len(trainer.history_rows),
+                              "steps_run": steps_run}), flush=True)
 
 
 if __name__ == "__main__":

@@ -116,12 +116,12 @@ def test_headline_smoke(tmp_path):
     assert all("epoch_end" in p["kind"] for p in run["curve"])            # one evaluation per epoch, at its end
 
 
-def test_lora_smoke(tmp_path, capsys):
+def test_lora_smoke(backbone, tmp_path, capsys):
     "The rate is chosen on validation from the grid (rank 8, seed 0); the other ranks run at it; LoRA r=8 trains < 2% of the weights."
     import lora
     out = tmp_path / "l.json"
     sst2 = [a for a in (*(lora.lora_arm(r, lr, "sst2") for r in lora.RANKS for lr in lora.GRID), "frozen/sst2")]
-    lora.main(["--budget", "smoke", "--seeds", "0", "--arms", *sst2, "--out", str(out)])
+    lora.main(["--budget", "smoke", "--model", backbone, "--seeds", "0", "--arms", *sst2, "--out", str(out)])
     data = json.loads(out.read_text())
     check_schema(data, "lora", "smoke")
     runs = {r["arm"]: r for r in data["runs"]}

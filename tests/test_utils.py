@@ -8,7 +8,7 @@ from mtst import utils
 
 def test_record_writes_only_when_asked(tmp_path, monkeypatch):
     monkeypatch.delenv("MTST_RESULTS_DIR", raising=False)
-    assert utils.record("x", 1.5) == 1.5
+    assert utils.record("x", 1.5) is None   # returns nothing: a cell ending with it echoes no bare number
     assert not (tmp_path / "results.jsonl").exists()
     monkeypatch.setenv("MTST_RESULTS_DIR", str(tmp_path))
     monkeypatch.setenv("MTST_NOTEBOOK", "nb")

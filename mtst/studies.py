@@ -37,14 +37,18 @@ def study_splits(sizes: dict[str, int], n_val: int = 1000, n_test: int = 1000, t
     (seed 0); validation is its first `n_val` examples and train the next `sizes[task]`; test is the official dev file,
     or (AG News) the `n_test` examples before validation. `test_limit` samples that many of an official dev file
     (seed 0), for quick runs."""
-    from mtst.hfdata import load_source, real_source
+    from mtst.hfdata import load_source, load_source_dataset, real_source
     unknown = sorted(set(sizes) - set(STUDY_TASKS))
     if unknown: raise ValueError(f"unknown study task(s) {unknown}; known: {list(STUDY_TASKS)}")
     out = {"tasks": [], "train": {}, "validation": {}, "test": {}}
     for name, n in sizes.items():
         fmt = STUDY_TASKS[name]
         need = n_val + n + (n_test if fmt == "agnews" else 0)   # a prefix of the same seeded shuffle: no need to build the rest
-        task, pool = load_source(real_source(fmt, "train", data_dir=data_dir, seed=0, limit=need), name=name)
+        spec = real_source(fmt, "train", data_dir=data_dir, seed=0, limit=need)
+        if (rows := len(load_source_dataset(spec))) < need:   # before any example is built (the file is read once, cached)
+            raise ValueError(f"{name}: {n} training + {n_val} validation examples asked, the training file has "
+                             f"{rows - (n_test if fmt == 'agnews' else 0)}")
+        task, pool = load_source(spec, name=name)
         if fmt == "agnews": test, pool = pool[:n_test], pool[n_test:]
         else:
             sub = dict(limit=test_limit, seed=0) if test_limit else {}

@@ -389,17 +389,12 @@ def load_sts_pairs(path: str | Path | None = None) -> list[dict]:
     return pairs
 
 # %% ../nbs/01_sentence_encoder.ipynb #5aabfe1d
-def _ranks(a: np.ndarray) -> np.ndarray:
-    "1-based ranks, ties get their average rank."
-    _, inv, cnt = np.unique(a, return_inverse=True, return_counts=True)
-    ends = np.cumsum(cnt)
-    return ((ends - cnt + 1 + ends) / 2)[inv.reshape(-1)]
-
 def spearman(x, y) -> float:
-    "Spearman rank correlation of two sequences (average ranks for ties)."
+    "Spearman rank correlation of two sequences (average ranks for ties): `scipy.stats.spearmanr`, inputs checked."
+    from scipy.stats import spearmanr
     x, y = np.asarray(x, dtype=float).reshape(-1), np.asarray(y, dtype=float).reshape(-1)
     if len(x) != len(y) or len(x) < 2: raise ValueError(f"need two sequences of equal length >= 2, got {len(x)} and {len(y)}")
-    return float(np.corrcoef(_ranks(x), _ranks(y))[0, 1])
+    return float(spearmanr(x, y).statistic)
 
 def evaluate_sts(encoder: SentenceEncoder, pairs: list[dict] | None = None, metric: str = "cosine",
                  batch_size: int = 32) -> float:

@@ -101,19 +101,10 @@ def setups(lr: float, epochs: int, b: dict):
             "lora r=8": (cfg(), partial(add_lora, r=8, **LORA))}
 
 
-def chosen_lr(res, strategy: str, task: str):
-    "The grid rate with the best validation score (seed 0), once every grid run is in `res`; else None."
-    from mtst.studies import _metric
-    runs = {r["arm"]: r for r in res.data["runs"] if r["seed"] == 0}
-    got = [(_metric(task, runs[arm(strategy, lr, task)]["validation"][task]), lr) for lr in GRIDS[strategy]
-           if arm(strategy, lr, task) in runs]
-    return max(got)[1] if len(got) == len(GRIDS[strategy]) else None
-
-
 def main(argv=None) -> None:
     a = common.parse(__doc__, argv)
     common.quiet()
-    from mtst.studies import study_splits
+    from mtst.studies import chosen_rates, study_splits
     b = {**BUDGETS[a.budget], "sizes": {t: BUDGETS[a.budget]["sizes"][t] for t in TASKS}}
     design = {"budget": b, "train": TRAIN, "grids": GRIDS, "llrd_decay": LLRD_DECAY, "curve": CURVE[a.budget],
               "curve_strategies": CURVE_STRATEGIES, "lora": LORA, "max_curve_epochs": MAX_CURVE_EPOCHS, "model": a.model or "sentence-transformers/all-MiniLM-L6-v2"}
@@ -125,12 +116,11 @@ def main(argv=None) -> None:
     seeds = a.seeds or b["seeds"]
     for t in TASKS:                                                                     # 1. the rates, on seed 0
         common.run_all(res, a, splits, {k: v for k, v in grid.items() if k.endswith(f"/{t}")}, seeds[:1])
-    chosen = {}
+    rates = chosen_rates(res.data)   # the best validation score of the first seed, once a strategy's grid is complete
+    chosen = {(s, t): rates[(s, t)] for t in TASKS for s in GRIDS if (s, t) in rates}
     for t in TASKS:
         for s in GRIDS:
-            lr = chosen_lr(res, s, t)
-            if lr is None: print(f"{s}/{t}: the rate grid is incomplete; its seeds and curve wait for it"); continue
-            chosen[(s, t)] = lr
+            if (s, t) not in chosen: print(f"{s}/{t}: the rate grid is incomplete; its seeds and curve wait for it")
     print("rates chosen on validation (seed 0): " + ", ".join(f"{s}/{t} {lr:g}" for (s, t), lr in chosen.items()), flush=True)
     common.run_all(res, a, splits, {arm(s, lr, t): grid[arm(s, lr, t)] for (s, t), lr in chosen.items()}, seeds)   # 2.
     for (s, t), lr in ((k, v) for k, v in chosen.items() if k[0] in CURVE_STRATEGIES):   # 3. the data-size curve

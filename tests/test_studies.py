@@ -148,9 +148,10 @@ def test_what_to_train_smoke(backbone, tmp_path, capsys):
     data = json.loads(out.read_text())
     check_schema(data, "what_to_train", "smoke")
     runs = {r["id"]: r for r in data["runs"]}
-    res = type("R", (), {"data": data})()
-    chosen = {s: w.chosen_lr(res, s, "sst2") for s in ("frozen", "top-2")}
-    assert all(lr is not None for lr in chosen.values()) and w.chosen_lr(res, "full", "sst2") is None   # full: not asked for
+    from mtst.studies import chosen_rates
+    rates = chosen_rates(data)
+    chosen = {s: rates.get((s, "sst2")) for s in ("frozen", "top-2")}
+    assert all(lr is not None for lr in chosen.values()) and ("full", "sst2") not in rates   # full: not asked for
     for s, lr in chosen.items():
         assert {f"{w.arm(s, lr, 'sst2')}/seed{seed}" for seed in (0, 1)} <= set(runs)
     assert len(runs) == 2 * len(w.GRIDS["frozen"]) + 2 and not any("/n=" in a for a in runs)   # the curve's arms: not asked for

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import ast
 import configparser
+import functools
 import json
 import os
 import re
@@ -180,6 +181,7 @@ def run_course(out: Path, smoke: bool = False, only: str | None = None, skip_don
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 
 
+@functools.lru_cache(maxsize=1)
 def machine_paths() -> list[tuple[str, str]]:
     """(absolute path of the build machine, what stored outputs say instead), longest first: site-packages, the data
     folder, the repository, the temporary folder."""

@@ -420,39 +420,51 @@ def _strategy_label(arm: str) -> str:
     if name.startswith("lora "): return "LoRA " + name.split()[1]
     return {"frozen": "frozen backbone", "single": "full fine-tuning"}.get(name, name)
 
+def _versus(runs: dict, ref: dict, task: str, split: str):
+    """Paired by seed (`{seed: run}` each): `task`'s mean difference of `runs` to `ref` with its 95% t-interval
+    (`compare_seeds`), and how many seeds it pairs; None instead of the verdict with fewer than 2."""
+    from mtst.evaluation import compare_seeds
+    paired = sorted(set(runs) & set(ref))
+    if len(paired) < 2: return None, len(paired)
+    return compare_seeds([_metric(task, runs[k][split][task]) for k in paired],
+                         [_metric(task, ref[k][split][task]) for k in paired]), len(paired)
+
+def _strategy_row(task: str, label: str, runs: dict, ref: dict | None, split: str, within: float) -> dict:
+    """One row of `strategy_table` / `strategy_comparison`: the runs of one arm (`{seed: run}`), and their difference to
+    `ref`'s (None: this is the reference row) paired by seed, ranked with ≥ 3 seeds."""
+    rs, w = list(runs.values()), f"within {within * 100:g} point"
+    score, trainable = [_metric(task, r[split][task]) for r in rs], rs[0].get("trainable_parameters", rs[0]["parameters"])
+    row = {"task": task, "arm": label, "lr": rs[0]["config"]["lr"], "trainable": trainable,
+           "trainable %": 100 * trainable / rs[0]["parameters"],
+           "score": f"{np.mean(score):.3f} ± {np.std(score, ddof=1):.3f}", "seeds": len(rs),
+           "Δ vs full": np.nan, "95% interval": "", "verdict": "", w: "",
+           "median CPU-s": float(np.median([r["cpu_seconds"] for r in rs])),
+           "peak MB": float(np.median([r["peak_rss_mb"] for r in rs])),
+           "still improving": f"{sum(still_improving(r) for r in rs)} of {len(rs)}"}
+    v, n = _versus(runs, ref, task, split) if ref is not None else (None, 0)
+    if v is not None:
+        row.update({"Δ vs full": v.diff, "95% interval": f"[{v.low:+.3f}, {v.high:+.3f}]",
+                    "verdict": v.verdict if n >= 3 else f"{n} seeds: not ranked",
+                    w: ("yes" if v.low > -within else "no") if n >= 3 else ""})
+    return row
+
 def strategy_table(study: dict, reference: dict, split: str = "test", within: float = 0.01):
     """Each single-task arm of `study` (two seeds or more) beside full fine-tuning, `reference`'s `single/<task>` runs:
     learning rate, trainable parameters, score (mean ± s.d. over seeds), mean difference to full fine-tuning paired by
     seed with its 95% t-interval and verdict (≥ 3 seeds), `within`: the interval's low end is above −`within`,
     median CPU-seconds and peak memory (MB), runs still improving at their cap."""
     import pandas as pd
-    from mtst.evaluation import compare_seeds
     rows = []
     tasks = list(dict.fromkeys(r["tasks"][0] for r in study["runs"] if len(r["tasks"]) == 1))
     for t in tasks:
         full = {r["seed"]: r for r in reference["runs"] if r["arm"] == f"single/{t}"}
-        arms = {"single": list(full.values())}
+        arms = {"single": full}
         for r in study["runs"]:
-            if r["tasks"] == [t]: arms.setdefault(r["arm"], []).append(r)
+            if r["tasks"] == [t]: arms.setdefault(r["arm"], {})[r["seed"]] = r
         for arm, runs in arms.items():
             if len(runs) < 2: continue                      # the grid's one-seed runs: lr_grid
-            score = [_metric(t, r[split][t]) for r in runs]
-            row = {"task": t, "arm": _strategy_label(arm if arm != "single" else "single/"), "lr": runs[0]["config"]["lr"],
-                   "trainable": runs[0].get("trainable_parameters", runs[0]["parameters"]),
-                   "trainable %": 100 * runs[0].get("trainable_parameters", runs[0]["parameters"]) / runs[0]["parameters"],
-                   "score": f"{np.mean(score):.3f} ± {np.std(score, ddof=1):.3f}", "seeds": len(runs),
-                   "Δ vs full": np.nan, "95% interval": "", "verdict": "", f"within {within * 100:g} point": "",
-                   "median CPU-s": float(np.median([r["cpu_seconds"] for r in runs])),
-                   "peak MB": float(np.median([r["peak_rss_mb"] for r in runs])),
-                   "still improving": f"{sum(still_improving(r) for r in runs)} of {len(runs)}"}
-            paired = sorted(r["seed"] for r in runs if r["seed"] in full)
-            if arm != "single" and len(paired) >= 2:
-                mine = {r["seed"]: _metric(t, r[split][t]) for r in runs}
-                v = compare_seeds([mine[s] for s in paired], [_metric(t, full[s][split][t]) for s in paired])
-                row.update({"Δ vs full": v.diff, "95% interval": f"[{v.low:+.3f}, {v.high:+.3f}]",
-                            "verdict": v.verdict if len(paired) >= 3 else f"{len(paired)} seeds: not ranked",
-                            f"within {within * 100:g} point": ("yes" if v.low > -within else "no") if len(paired) >= 3 else ""})
-            rows.append(row)
+            rows.append(_strategy_row(t, _strategy_label(arm if arm != "single" else "single/"), runs,
+                                      None if arm == "single" else full, split, within))
     def order(r):   # per task: full fine-tuning, LoRA by rank, then the rest
         a = r["arm"]
         return (tasks.index(r["task"]), 0 if a == "full fine-tuning" else 1 if a.startswith("LoRA") else 2,
@@ -571,31 +583,13 @@ def strategy_comparison(study: dict, split: str = "test", within: float = 0.01, 
     """Every strategy at its chosen rate (two seeds or more) beside `reference` at its own, in `strategy_table`'s columns
     (score mean ± s.d., paired difference to the reference with its 95% t-interval and verdict with ≥ 3 seeds, ...)."""
     import pandas as pd
-    from mtst.evaluation import compare_seeds
     rates, rows = chosen_rates(study), []
-    tasks = list(dict.fromkeys(t for _, t in rates))
-    for t in tasks:
+    for t in dict.fromkeys(t for _, t in rates):
         if (reference, t) not in rates: continue
         ref = _at_rate(study, reference, t, rates[(reference, t)])
         for s in [reference, *[s for s in study["design"]["grids"] if s != reference]]:
-            if (s, t) not in rates: continue
-            runs = _at_rate(study, s, t, rates[(s, t)])
-            if len(runs) < 2: continue
-            score, r0 = [_metric(t, r[split][t]) for r in runs.values()], next(iter(runs.values()))
-            row = {"task": t, "arm": WTT_LABELS.get(s, s), "lr": rates[(s, t)], "trainable": r0["trainable_parameters"],
-                   "trainable %": 100 * r0["trainable_parameters"] / r0["parameters"],
-                   "score": f"{np.mean(score):.3f} ± {np.std(score, ddof=1):.3f}", "seeds": len(runs),
-                   "Δ vs full": np.nan, "95% interval": "", "verdict": "", f"within {within * 100:g} point": "",
-                   "median CPU-s": float(np.median([r["cpu_seconds"] for r in runs.values()])),
-                   "peak MB": float(np.median([r["peak_rss_mb"] for r in runs.values()])),
-                   "still improving": f"{sum(still_improving(r) for r in runs.values())} of {len(runs)}"}
-            paired = sorted(set(runs) & set(ref))
-            if s != reference and len(paired) >= 2:
-                v = compare_seeds([_metric(t, runs[k][split][t]) for k in paired], [_metric(t, ref[k][split][t]) for k in paired])
-                row.update({"Δ vs full": v.diff, "95% interval": f"[{v.low:+.3f}, {v.high:+.3f}]",
-                            "verdict": v.verdict if len(paired) >= 3 else f"{len(paired)} seeds: not ranked",
-                            f"within {within * 100:g} point": ("yes" if v.low > -within else "no") if len(paired) >= 3 else ""})
-            rows.append(row)
+            runs = _at_rate(study, s, t, rates[(s, t)]) if (s, t) in rates else {}
+            if len(runs) >= 2: rows.append(_strategy_row(t, WTT_LABELS.get(s, s), runs, None if s == reference else ref, split, within))
     cols = ["task", "arm", "lr", "trainable", "trainable %", "score", "seeds", "Δ vs full", "95% interval", "verdict",
             f"within {within * 100:g} point", "median CPU-s", "peak MB", "still improving"]
     return pd.DataFrame(rows, columns=cols).set_index(["task", "arm"])
@@ -604,7 +598,6 @@ def size_curve(study: dict, split: str = "test", reference: str = "full"):
     """Each strategy's `split` score per training-set size (its chosen rate; the largest size is the study's main run),
     mean ± s.d. over seeds, and its difference to `reference` at the same size, paired by seed (verdict with ≥ 3 seeds)."""
     import pandas as pd
-    from mtst.evaluation import compare_seeds
     rates, rows = chosen_rates(study), []
     for (s, t), lr in rates.items():
         for n in [*study["design"]["curve"].get(t, []), None]:
@@ -615,12 +608,10 @@ def size_curve(study: dict, split: str = "test", reference: str = "full"):
             row = {"task": t, "strategy": WTT_LABELS.get(s, s), "n": size, "mean": float(np.mean(score)),
                    "s.d.": float(np.std(score, ddof=1)) if len(score) > 1 else np.nan, "seeds": len(runs),
                    "Δ vs full": np.nan, "95% interval": "", "verdict": ""}
-            ref = _at_rate(study, reference, t, rates.get((reference, t), np.nan), n)
-            paired = sorted(set(runs) & set(ref))
-            if s != reference and len(paired) >= 2:
-                v = compare_seeds([_metric(t, runs[k][split][t]) for k in paired], [_metric(t, ref[k][split][t]) for k in paired])
+            v, k = (None, 0) if s == reference else _versus(runs, _at_rate(study, reference, t, rates.get((reference, t), np.nan), n), t, split)
+            if v is not None:
                 row.update({"Δ vs full": v.diff, "95% interval": f"[{v.low:+.3f}, {v.high:+.3f}]",
-                            "verdict": v.verdict if len(paired) >= 3 else f"{len(paired)} seeds: not ranked"})
+                            "verdict": v.verdict if k >= 3 else f"{k} seeds: not ranked"})
             rows.append(row)
     cols = ["task", "strategy", "n", "mean", "s.d.", "seeds", "Δ vs full", "95% interval", "verdict"]
     return pd.DataFrame(rows, columns=cols).sort_values(["task", "strategy", "n"]).set_index(["task", "strategy", "n"])

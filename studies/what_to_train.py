@@ -41,8 +41,8 @@ STUDY = "what_to_train"
 TASKS = ("ner", "sst2")
 GRIDS = {   # learning rates tried per strategy (seed 0); the head trains at the same rate
     "full": (2e-5, 5e-5, 1e-4, 2e-4, 5e-4),   # 2e-4, then 5e-4 added while the grid's top kept winning on NER
-    "frozen": (1e-3, 3e-3, 1e-2, 3e-2),         # 3e-2 added when 1e-2, the first grid's top, won on NER
-    "top-2": (2e-4, 5e-4, 1e-3),               # fewer layers train: higher rates
+    "frozen": (1e-3, 3e-3, 1e-2, 3e-2, 1e-1),   # 3e-2, then 1e-1 added while the grid's top kept winning on NER
+    "top-2": (2e-4, 5e-4, 1e-3, 2e-3),         # fewer layers train: higher rates; 2e-3 added when 1e-3 won on NER
     "LLRD": (1e-4, 2e-4, 5e-4),
     "gradual": (1e-4, 2e-4, 5e-4),
     "random init": (1e-4, 2e-4, 5e-4),

@@ -43,7 +43,7 @@ GRIDS = {   # learning rates tried per strategy (seed 0); the head trains at the
     "full": (2e-5, 5e-5, 1e-4, 2e-4, 5e-4),   # 2e-4, then 5e-4 added while the grid's top kept winning on NER
     "frozen": (1e-3, 3e-3, 1e-2, 3e-2, 1e-1),   # 3e-2, then 1e-1 added while the grid's top kept winning on NER
     "top-2": (2e-4, 5e-4, 1e-3, 2e-3),         # fewer layers train: higher rates; 2e-3 added when 1e-3 won on NER
-    "LLRD": (1e-4, 2e-4, 5e-4, 1e-3),          # 1e-3 added when 5e-4 won on NER (lower layers get less: 0.8 per layer)
+    "LLRD": (1e-4, 2e-4, 5e-4, 1e-3, 2e-3),    # 1e-3, then 2e-3 added while the top won on NER (0.8 per layer down)
     "gradual": (1e-4, 2e-4, 5e-4),
     "random init": (1e-4, 2e-4, 5e-4, 1e-3),   # 1e-3 added before its first run: no pre-trained weights to keep
     "lora r=8": (1e-3, 2e-3),   # the LoRA study's grid without 5e-4, which lost on both tasks there

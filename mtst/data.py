@@ -24,12 +24,12 @@ from .core import MtstError, align_tokens_to_words
 from .utils import atomic_write_text
 
 # %% auto #0
-__all__ = ['TASK_KINDS', 'HEAD_TYPES', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'DataError',
-           'Span', 'Task', 'Example', 'word_spans', 'words_of', 'example_words', 'check_spans', 'spans_to_bio',
-           'bio_to_spans', 'normalize_bio', 'check_label', 'check_text', 'DataWarning', 'warn_conflicts', 'read_jsonl',
-           'write_jsonl', 'join_tokens', 'tokens_to_spans', 'read_conll', 'read_csv', 'shipped_tasks', 'data_dir',
-           'load_shipped', 'label_counts', 'jaccard', 'find_duplicates', 'encode_examples', 'MultiTaskCollator',
-           'length_grouped_batches']
+__all__ = ['TASK_KINDS', 'PAIR_KINDS', 'HEAD_TYPES', 'TASK_LOSSES', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS',
+           'SHIPPED_ENTITY_TYPES', 'SPLITS', 'DataError', 'Span', 'Task', 'Example', 'word_spans', 'words_of',
+           'example_words', 'check_spans', 'spans_to_bio', 'bio_to_spans', 'normalize_bio', 'check_label', 'check_text',
+           'DataWarning', 'warn_conflicts', 'read_jsonl', 'write_jsonl', 'join_tokens', 'tokens_to_spans', 'read_conll',
+           'read_csv', 'shipped_tasks', 'data_dir', 'load_shipped', 'label_counts', 'jaccard', 'find_duplicates',
+           'encode_examples', 'MultiTaskCollator', 'length_grouped_batches']
 
 # %% ../nbs/00_data.ipynb #e05474d0
 class DataError(MtstError, ValueError):
@@ -48,19 +48,26 @@ class Span:
         return {"start": self.start, "end": self.end, "label": self.label}
 
 # %% ../nbs/00_data.ipynb #7c4f9f3a
-TASK_KINDS = ("sequence", "token")
+TASK_KINDS = ("sequence", "token", "multilabel", "pair", "similarity", "contrastive")
+PAIR_KINDS = ("pair", "similarity", "contrastive")   # an example of these holds two texts (a contrastive one maybe a third)
 HEAD_TYPES = ("linear", "mlp", "cls")
+TASK_LOSSES = {"similarity": ("cosent", "cosine_mse"), "contrastive": ("mnrl",)}   # the first is the default
 
 @dataclass(frozen=True)
 class Task:
-    "What one head predicts: `kind` is 'sequence' (one label per text) or 'token' (IOB2 tag per word)."
+    """What one head predicts. `kind`: 'sequence' (one label per text), 'token' (an IOB2 tag per word), 'multilabel'
+    (any number of labels per text); over two texts: 'pair' (a class), 'similarity' (a score in `score_range`) and
+    'contrastive' (a positive text, in-batch negatives). `loss`, `scale`, `score_range`: the embedding tasks' settings."""
     name: str
     kind: str
-    labels: tuple[str, ...]
+    labels: tuple[str, ...] = ()
     head: str = "linear"
     pooling: str | None = None
     loss_weight: float = 1.0
     dropout: float = 0.1
+    loss: str | None = None
+    scale: float = 20.0
+    score_range: tuple[float, float] | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "labels", tuple(self.labels))
@@ -68,7 +75,7 @@ class Task:
         if not isinstance(self.name, str) or not self.name: raise ValueError(f"{where}: name must be a non-empty string")
         if self.kind not in TASK_KINDS: raise ValueError(f"{where}: kind {self.kind!r} is not one of {TASK_KINDS}")
         if self.head not in HEAD_TYPES: raise ValueError(f"{where}: head {self.head!r} is not one of {HEAD_TYPES}")
-        if len(self.labels) < 2: raise ValueError(f"{where}: needs at least 2 labels, got {list(self.labels)}")
+        self._check_kind_settings(where)
         if dup := [l for l, n in Counter(self.labels).items() if n > 1]: raise ValueError(f"{where}: duplicate labels {dup}")
         if not all(isinstance(l, str) and l for l in self.labels): raise ValueError(f"{where}: labels must be non-empty strings")
         if not 0 <= self.dropout < 1: raise ValueError(f"{where}: dropout {self.dropout} not in [0, 1)")
@@ -81,6 +88,27 @@ class Task:
             if self.labels != _bio_labels(types):
                 raise ValueError(f"{where}: token labels must be 'O' then B-/I- pairs per sorted type, "
                                  f"i.e. {list(_bio_labels(types))}; use Task.for_entities")
+
+    def _check_kind_settings(self, where: str) -> None:
+        "The settings that depend on the kind: labels, head, pooling, loss, scale, score range."
+        scored = self.kind in ("similarity", "contrastive")   # no classes: the loss acts on the embeddings themselves
+        if scored and self.labels: raise ValueError(f"{where}: a {self.kind} task has no labels, got {list(self.labels)}")
+        if not scored and len(self.labels) < 2: raise ValueError(f"{where}: needs at least 2 labels, got {list(self.labels)}")
+        if self.kind in PAIR_KINDS and (self.head != "linear" or self.pooling is not None):
+            raise ValueError(f"{where}: a {self.kind} task reads the encoder's sentence embedding (head 'linear', no pooling); "
+                             f"got head {self.head!r}, pooling {self.pooling!r}")
+        allowed = TASK_LOSSES.get(self.kind, (None,))
+        if self.loss is None: object.__setattr__(self, "loss", allowed[0])
+        elif self.loss not in allowed: raise ValueError(f"{where}: loss {self.loss!r} is not one of {list(allowed)} for a {self.kind} task")
+        if isinstance(self.scale, bool) or not isinstance(self.scale, (int, float)) or not self.scale > 0 or not math.isfinite(self.scale):
+            raise ValueError(f"{where}: scale must be a finite number > 0, got {self.scale!r}")
+        if self.kind == "similarity":
+            rng = (0.0, 1.0) if self.score_range is None else self.score_range
+            ok = isinstance(rng, (tuple, list)) and len(rng) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in rng)
+            if not ok or not (math.isfinite(rng[0]) and math.isfinite(rng[1]) and rng[0] < rng[1]):
+                raise ValueError(f"{where}: score_range must be (low, high) with low < high, got {self.score_range!r}")
+            object.__setattr__(self, "score_range", (float(rng[0]), float(rng[1])))
+        elif self.score_range is not None: raise ValueError(f"{where}: score_range is for similarity tasks, not {self.kind}")
 
     @property
     def entity_types(self) -> tuple[str, ...]:
@@ -104,10 +132,14 @@ class Task:
     def to_dict(self) -> dict:
         "The task as a plain dict (`Task.from_dict` rebuilds it); saved with a model."
         return {"name": self.name, "kind": self.kind, "labels": list(self.labels), "head": self.head,
-                "pooling": self.pooling, "loss_weight": self.loss_weight, "dropout": self.dropout}
+                "pooling": self.pooling, "loss_weight": self.loss_weight, "dropout": self.dropout, "loss": self.loss,
+                "scale": self.scale, "score_range": list(self.score_range) if self.score_range else None}
 
     @classmethod
-    def from_dict(cls, d: dict) -> Task: return cls(**{**d, "labels": tuple(d["labels"])})
+    def from_dict(cls, d: dict) -> Task:
+        "The task `to_dict` wrote (older dicts without the embedding settings included)."
+        return cls(**{**d, "labels": tuple(d.get("labels", ())),
+                      "score_range": tuple(d["score_range"]) if d.get("score_range") else None})
 
 def _bio_labels(types) -> tuple[str, ...]:
     return ("O",) + tuple(f"{p}-{t}" for t in sorted(types) for p in "BI")
@@ -124,24 +156,39 @@ def for_entities(cls: Task, name: str, entity_types: Iterable[str], **kw) -> Tas
 
 @patch(cls_method=True)
 def from_examples(cls: Task, name: str, examples: Iterable[Example], **kw) -> Task:
-    "Build the vocabulary from data (sorted, so the same data always gives the same ids)."
-    values = [ex.labels[name] for ex in examples if name in ex.labels]
-    if not values: raise ValueError(f"Task {name!r}: no example is labelled for it")
-    if isinstance(values[0], str): return cls(name, "sequence", tuple(sorted(set(values))), **kw)
+    """Build the task from data: the kind from the label values (a str: 'sequence', or 'pair' where the examples hold
+    two texts; a list of `Span`: 'token'; a list of str: 'multilabel'; a number: 'similarity', its `score_range` the
+    data's rounded outwards unless given; True: 'contrastive'), the vocabulary sorted, so the same data gives the same ids."""
+    labelled = [ex for ex in examples if name in ex.labels]
+    if not labelled: raise ValueError(f"Task {name!r}: no example is labelled for it")
+    values = [ex.labels[name] for ex in labelled]
+    if all(v is True for v in values): return cls(name, "contrastive", **kw)
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        kw.setdefault("score_range", (math.floor(min(values)), max(math.ceil(max(values)), math.floor(min(values)) + 1)))
+        return cls(name, "similarity", **kw)
+    if all(isinstance(v, str) for v in values):
+        return cls(name, "pair" if all(ex.pair for ex in labelled) else "sequence", tuple(sorted(set(values))), **kw)
+    items = [x for v in values if isinstance(v, (list, tuple)) for x in v]
+    if items and all(isinstance(x, str) for x in items): return cls(name, "multilabel", tuple(sorted(set(items))), **kw)
     return cls.for_entities(name, {s.label for spans in values for s in spans}, **kw)
 
 
 # %% ../nbs/00_data.ipynb #dd3aa788
 @dataclass
 class Example:
-    "One text and the labels it has: a str per sequence task, a list of `Span` per token task."
+    """One text and the labels it has: a str per sequence or pair task, a list of `Span` per token task, a list of str
+    per multilabel task, a score per similarity task, True per contrastive task. `pair`: the second text of a pair
+    (the positive of a contrastive one), `negative`: a contrastive example's hard negative."""
     text: str
     labels: dict = field(default_factory=dict)
     source: str = ""  # "file:line", used in error messages
     words: tuple | None = None  # (start, end) characters of each word when the source fixed them (CoNLL tokens); else `word_spans(text)`
+    pair: str | None = None
+    negative: str | None = None
 
     def __repr__(self):
-        return f"Example({self.text!r}, {self.labels!r}" + (f", source={self.source!r})" if self.source else ")")
+        two = "".join(f", {k}={getattr(self, k)!r}" for k in ("pair", "negative") if getattr(self, k) is not None)
+        return f"Example({self.text!r}{two}, {self.labels!r}" + (f", source={self.source!r})" if self.source else ")")
 
 # %% ../nbs/00_data.ipynb #586bb900
 def _is_punct(ch: str) -> bool:
@@ -287,9 +334,22 @@ def _task_map(tasks) -> dict[str, Task]:
 def check_label(task: Task | None, value, where: str):
     "Check one label against a task's vocabulary (if known)."
     if task is None: return
-    if task.kind == "sequence":
-        if value not in task.label2id:
+    if task.kind in ("sequence", "pair"):
+        if not isinstance(value, str) or value not in task.label2id:
             raise DataError(f"{where}: unknown {task.name} label {value!r} (known: {list(task.labels)})")
+    elif task.kind == "multilabel":
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise DataError(f"{where}: {task.name} labels must be a list of strings, got {value!r}")
+        if bad := [v for v in value if v not in task.label2id]:
+            raise DataError(f"{where}: unknown {task.name} label(s) {bad} (known: {list(task.labels)})")
+        if len(set(value)) < len(value): raise DataError(f"{where}: {task.name} labels repeat: {list(value)}")
+    elif task.kind == "similarity":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise DataError(f"{where}: {task.name} score must be a finite number, got {value!r}")
+        lo, hi = task.score_range
+        if not lo <= value <= hi: raise DataError(f"{where}: {task.name} score {value!r} is outside its range [{lo:g}, {hi:g}] (Task.score_range)")
+    elif task.kind == "contrastive":
+        if value is not True: raise DataError(f"{where}: a {task.name} example is marked True (its positive is the second text), got {value!r}")
     else:
         _check_span_list(value, f"{where}: ")
         for sp in value:
@@ -560,7 +620,9 @@ def _tokenize_words(tokenizer, texts: list[str], max_length: int | None):
 
 def encode_examples(examples: Sequence[Example], tokenizer, tasks: Sequence[Task], max_length: int | None = None) -> list[dict]:
     """Tokenize examples and align their labels: features with `input_ids`, `attention_mask`, `word_ids` and
-    `labels` = {task: id (sequence) or list of ids per token (token; -100 = ignored)} for labelled tasks only."""
+    `labels` = {task: id (sequence, pair), list of ids per token (token; -100 = ignored), 0/1 per label (multilabel),
+    score (similarity), 1 (contrastive)} for labelled tasks only; an example with a second (third) text also gets
+    `pair` (`negative`): that text's `input_ids` and `attention_mask`."""
     tasks = list(tasks)
     spans = [example_words(ex) for ex in examples]
     for ex, s in zip(examples, spans):
@@ -574,7 +636,12 @@ def encode_examples(examples: Sequence[Example], tokenizer, tasks: Sequence[Task
             if t.name not in ex.labels: continue
             v, where = ex.labels[t.name], ex.source or repr(ex.text)
             check_label(t, v, where)
-            if t.kind == "sequence": labels[t.name] = t.label2id[v]
+            if t.kind in PAIR_KINDS and ex.pair is None:
+                raise DataError(f"{where}: task {t.name!r} ({t.kind}) needs a second text, and this example has none")
+            if t.kind in ("sequence", "pair"): labels[t.name] = t.label2id[v]
+            elif t.kind == "multilabel": labels[t.name] = [int(l in v) for l in t.labels]
+            elif t.kind == "similarity": labels[t.name] = float(v)
+            elif t.kind == "contrastive": labels[t.name] = 1
             else:
                 ids = [t.label2id[tag] for tag in spans_to_bio(ex.text, v, where, spans[k])]
                 last = max((w for w in wids if w is not None), default=-1)   # words after it were cut by truncation
@@ -587,15 +654,31 @@ def encode_examples(examples: Sequence[Example], tokenizer, tasks: Sequence[Task
                 labels[t.name] = row
         feats.append({"input_ids": list(enc["input_ids"][k]), "attention_mask": list(enc["attention_mask"][k]),
                       "word_ids": list(wids), "labels": labels})
+    _encode_second_texts(examples, feats, tokenizer, max_length)
     if lost:
         warnings.warn(f"{lost[0][0]}: longer than max_length={max_length or tokenizer.model_max_length} tokens; truncation "
                       f"drops {sum(n for _, n in lost)} labelled word(s) in {len(lost)} text(s); raise max_length or split "
                       f"long texts", DataWarning, stacklevel=2)
     return feats
 
+def _encode_second_texts(examples, feats, tokenizer, max_length) -> None:
+    "Add `pair` and `negative` (ids and mask of the second and third texts) to the features of the examples that have them."
+    for key in ("pair", "negative"):
+        ks = [k for k, ex in enumerate(examples) if getattr(ex, key) is not None]
+        for k in ks:
+            where = examples[k].source or f"example {k} ({examples[k].text[:30]!r})"
+            if key == "negative" and examples[k].pair is None: raise DataError(f"{where}: a negative needs a positive (the second text)")
+            check_text(getattr(examples[k], key), f"{where}: the {'second' if key == 'pair' else 'third (negative)'} text")
+        if not ks: continue
+        enc = tokenizer([getattr(examples[k], key) for k in ks], truncation=True, max_length=max_length or tokenizer.model_max_length)
+        for j, k in enumerate(ks): feats[k][key] = {"input_ids": list(enc["input_ids"][j]), "attention_mask": list(enc["attention_mask"][j])}
+
 # %% ../nbs/00_data.ipynb #8995eebb
 class MultiTaskCollator:
-    "Pad a list of `encode_examples` features into a batch: inputs via DataCollatorWithPadding, labels per task."
+    """Pad a list of `encode_examples` features into a batch: inputs via DataCollatorWithPadding, labels per task.
+    The rows are the features' texts, then the second texts of those that have one, then the negatives; `pairs`
+    gives each pair-kind task's rows, `(n, 2)` (`(n, 3)` with negatives, -1 where an example has none), and its
+    labels are one per pair. Sequence, token and multilabel labels are per row (-100 on the rows of second texts)."""
     def __init__(self, tokenizer, tasks: Sequence[Task], pad_to_multiple_of: int | None = None):
         from transformers import DataCollatorWithPadding
         self.tokenizer, self.tasks = tokenizer, list(tasks)
@@ -605,24 +688,38 @@ class MultiTaskCollator:
     def __call__(self, features: Sequence[dict]) -> dict:
         import torch
         if not features: raise ValueError("MultiTaskCollator: empty batch")
-        batch = self.pad([{"input_ids": f["input_ids"], "attention_mask": f["attention_mask"]} for f in features])
-        B, T = batch["input_ids"].shape
+        seconds = [b for b, f in enumerate(features) if "pair" in f]
+        negs = [b for b, f in enumerate(features) if "negative" in f]
+        texts = list(features) + [features[b]["pair"] for b in seconds] + [features[b]["negative"] for b in negs]
+        batch = self.pad([{"input_ids": f["input_ids"], "attention_mask": f["attention_mask"]} for f in texts])
+        B, (R, T) = len(features), batch["input_ids"].shape
+        row2 = {b: B + j for j, b in enumerate(seconds)}
+        row3 = {b: B + len(seconds) + j for j, b in enumerate(negs)}
         left = getattr(self.tokenizer, "padding_side", "right") == "left"
-        labels = {}
+        labels, pairs = {}, {}
         for t in self.tasks:
             present = [f.get("labels", {}).get(t.name) for f in features]
             if all(p is None for p in present): continue
-            if t.kind == "sequence":
-                labels[t.name] = torch.tensor([-100 if p is None else p for p in present], dtype=torch.long)
+            if t.kind in PAIR_KINDS:
+                bs = [b for b, p in enumerate(present) if p is not None]
+                pairs[t.name] = torch.tensor([[b, row2[b]] + ([row3.get(b, -1)] if t.kind == "contrastive" and row3 else [])
+                                              for b in bs], dtype=torch.long)
+                labels[t.name] = torch.tensor([present[b] for b in bs], dtype=torch.float if t.kind == "similarity" else torch.long)
+            elif t.kind == "sequence":
+                labels[t.name] = torch.tensor([-100 if p is None else p for p in present] + [-100] * (R - B), dtype=torch.long)
+            elif t.kind == "multilabel":
+                labels[t.name] = torch.tensor([[-100] * t.num_labels if p is None else p for p in present]
+                                              + [[-100] * t.num_labels] * (R - B), dtype=torch.float)
             else:
-                out = torch.full((B, T), -100, dtype=torch.long)
+                out = torch.full((R, T), -100, dtype=torch.long)
                 for b, p in enumerate(present):
                     if p is None: continue
                     row = torch.tensor(p, dtype=torch.long)
                     if left: out[b, T - len(p):] = row
                     else: out[b, :len(p)] = row
                 labels[t.name] = out
-        return {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"], "labels": labels}
+        out = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"], "labels": labels}
+        return {**out, "pairs": pairs} if pairs else out
 
 # %% ../nbs/00_data.ipynb #053fdf9b
 def length_grouped_batches(lengths: Sequence[int], batch_size: int, seed: int = 0, shuffle: bool = True,

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import functools
 import os
 import random
@@ -13,14 +14,14 @@ import socket
 from pathlib import Path
 from typing import Sequence
 
-from .data import DataError, Example, Task, bio_to_spans, check_label, check_text, join_tokens, normalize_bio
+from .data import PAIR_KINDS, TASK_KINDS, DataError, Example, Task, bio_to_spans, check_label, check_text, join_tokens, normalize_bio
 
 # %% auto #0
-__all__ = ['CONLL_TAGS', 'SST2_LABELS', 'AGNEWS_LABELS', 'MRPC_LABELS', 'SICK_LABELS', 'SICK_SPLITS', 'FOLDER_FILES',
-           'FOLDER_READERS', 'SPLIT_READERS', 'FOLDER_COLUMNS', 'SOURCE_KEYS', 'GET_DATA', 'HUB_SOURCES', 'label_names',
-           'hf_task', 'from_hf', 'read_conll_dataset', 'read_sst2_dataset', 'read_agnews_dataset', 'read_stsb_dataset',
-           'read_mrpc_dataset', 'read_sick_dataset', 'load_source_dataset', 'load_source', 'source_task',
-           'real_data_dir', 'hub_reachable', 'real_source', 'sts_pairs']
+__all__ = ['PAIR_COLUMNS', 'CONLL_TAGS', 'SST2_LABELS', 'AGNEWS_LABELS', 'MRPC_LABELS', 'SICK_LABELS', 'SICK_SPLITS',
+           'FOLDER_FILES', 'FOLDER_READERS', 'SPLIT_READERS', 'FOLDER_COLUMNS', 'SOURCE_KEYS', 'GET_DATA',
+           'HUB_SOURCES', 'label_names', 'hf_task', 'from_hf', 'read_conll_dataset', 'read_sst2_dataset',
+           'read_agnews_dataset', 'read_stsb_dataset', 'read_mrpc_dataset', 'read_sick_dataset', 'load_source_dataset',
+           'load_source', 'source_task', 'real_data_dir', 'hub_reachable', 'real_source', 'sts_pairs']
 
 # %% ../nbs/00c_hf_data.ipynb #42fdcb2d
 def _pick_split(data, split: str | None, name: str | None):
@@ -59,21 +60,29 @@ def _entity_types(tags, where: str) -> list[str]:
     return sorted({t[2:] for t in tags if t != "O"})
 
 def hf_task(data, name: str, kind: str, column: str, split: str | None = None, dataset_name: str | None = None, **task_kw) -> Task:
-    "The `Task` for one label column (`kind='sequence'`) or tag column (`kind='token'`) of a dataset."
+    """The `Task` for one label column (`kind` 'sequence', 'pair' or 'multilabel': class names from its ClassLabel or
+    its strings), tag column ('token'), score column ('similarity': `score_range` the data's, rounded outwards, unless
+    given) of a dataset; a 'contrastive' task needs no column."""
+    if kind not in TASK_KINDS: raise ValueError(f"kind {kind!r} is not one of {TASK_KINDS}")
+    if kind == "contrastive": return Task(name, kind, **task_kw)
     ds, split, dname = _pick_split(data, split, dataset_name)
     where = _where(dname, split, column=column)
     feature = _feature(ds, column, where)
+    if kind == "similarity":
+        vals = [v for v in _values(ds, column) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if not vals: raise DataError(f"{where}: no numeric score")
+        lo = math.floor(min(vals))
+        return Task(name, kind, **{"score_range": (lo, max(math.ceil(max(vals)), lo + 1)), **task_kw})
     names = label_names(feature)
     if names is None:
         vals = _values(ds, column)
-        vals = [v for row in vals for v in (row or [])] if kind == "token" else vals
+        vals = [v for row in vals for v in (row or [])] if kind in ("token", "multilabel") else vals
         if any(v is not None and not isinstance(v, str) for v in vals):
             raise DataError(f"{where}: holds {feature} without label names; give it names with "
                             f"ds.cast_column({column!r}, ClassLabel(names=[...]))")
         names = sorted({v for v in vals if v is not None})
-    if kind == "sequence": return Task(name, "sequence", tuple(names), **task_kw)
     if kind == "token": return Task.for_entities(name, _entity_types(names, where), **task_kw)
-    raise ValueError(f"kind {kind!r} is not 'sequence' or 'token'")
+    return Task(name, kind, tuple(names), **task_kw)
 
 # %% ../nbs/00c_hf_data.ipynb #1ffc8486
 def _name_of(value, names, where: str):
@@ -94,7 +103,8 @@ def _sequence_examples(ds, task: Task, text_column: str, label_column: str, spli
         check_text(text, _where(dname, split, i, text_column))
         where = _where(dname, split, i, label_column)
         if value is None: raise DataError(f"{where}: missing label")
-        label = _name_of(value, names, where)
+        label = [_name_of(v, names, where) for v in value] if task.kind == "multilabel" and isinstance(value, (list, tuple)) \
+            else _name_of(value, names, where)
         check_label(task, label, where)
         out.append(Example(text, {task.name: label}, f"{dname}[{split}]:{i}"))
     return out
@@ -122,17 +132,55 @@ def _token_examples(ds, task, tokens_column, tags_column, split, dname, strict) 
             for i, (tok, tag) in enumerate(zip(_values(ds, tokens_column), _values(ds, tags_column)))]
 
 # %% ../nbs/00c_hf_data.ipynb #8a97de8b
-def from_hf(data, name: str, kind: str, split: str | None = None, task: Task | None = None, text_column: str = "text",
+def from_hf(data, name: str, kind: str, split: str | None = None, task: Task | None = None, text_column: str | None = None,
             label_column: str = "label", tokens_column: str = "tokens", tags_column: str = "ner_tags",
-            dataset_name: str | None = None, strict: bool = False, **task_kw) -> tuple[Task, list[Example]]:
-    """One task's `(Task, examples)` from a `datasets.Dataset` (or one `split` of a `DatasetDict`). A sequence task
-    reads `text_column` and `label_column`; a token task reads `tokens_column` and `tags_column` (IOB1 or IOB2,
-    written as IOB2 spans). `task`: an existing vocabulary to check against (default: built by `hf_task`)."""
+            dataset_name: str | None = None, strict: bool = False, pair_column: str | None = None,
+            negative_column: str | None = None, **task_kw) -> tuple[Task, list[Example]]:
+    """One task's `(Task, examples)` from a `datasets.Dataset` (or one `split` of a `DatasetDict`). A sequence or
+    multilabel task reads `text_column` (default `text`) and `label_column`; a token task reads `tokens_column` and
+    `tags_column` (IOB1 or IOB2, written as IOB2 spans). A task over two texts reads `text_column` and `pair_column`
+    (default: the first of `PAIR_COLUMNS` the dataset has, e.g. `sentence1`/`sentence2`, `premise`/`hypothesis`),
+    its `label_column` (a class for 'pair', a score for 'similarity'; none for 'contrastive', which may read a hard
+    negative from `negative_column`). `task`: an existing vocabulary to check against (default: built by `hf_task`)."""
     ds, split, dname = _pick_split(data, split, dataset_name)
-    if task is None: task = hf_task(ds, name, kind, label_column if kind == "sequence" else tags_column, split, dname, **task_kw)
+    if task is None: task = hf_task(ds, name, kind, tags_column if kind == "token" else label_column, split, dname, **task_kw)
     elif task.kind != kind: raise ValueError(f"task {task.name!r} is a {task.kind} task, not {kind}")
-    if kind == "sequence": return task, _sequence_examples(ds, task, text_column, label_column, split, dname)
+    if kind in PAIR_KINDS:
+        first, second = _pair_columns(ds, text_column, pair_column, _where(dname, split))
+        return task, _pair_examples(ds, task, first, second, None if kind == "contrastive" else label_column, negative_column, split, dname)
+    if kind in ("sequence", "multilabel"): return task, _sequence_examples(ds, task, text_column or "text", label_column, split, dname)
     return task, _token_examples(ds, task, tokens_column, tags_column, split, dname, strict)
+
+PAIR_COLUMNS = (("sentence1", "sentence2"), ("premise", "hypothesis"), ("sentence_A", "sentence_B"), ("anchor", "positive"),
+                ("question1", "question2"), ("text", "text_pair"))
+
+def _pair_columns(ds, first, second, where: str) -> tuple[str, str]:
+    "The two text columns: as given, else the first pair of `PAIR_COLUMNS` the dataset holds."
+    if first and second: return first, second
+    for a, b in PAIR_COLUMNS:
+        if a in ds.column_names and b in ds.column_names and first in (None, a) and second in (None, b): return a, b
+    raise DataError(f"{where}: no two text columns found (columns: {ds.column_names}); pass text_column= and pair_column=")
+
+def _pair_examples(ds, task: Task, first: str, second: str, label_column: str | None, negative_column: str | None,
+                   split: str, dname: str) -> list[Example]:
+    cols = [first, second] + [c for c in (label_column, negative_column) if c]
+    for c in cols: _feature(ds, c, _where(dname, split, column=c))
+    names = label_names(ds.features[label_column]) if label_column and task.kind == "pair" else None
+    rows = zip(*[_values(ds, c) for c in cols])
+    out = []
+    for i, row in enumerate(rows):
+        vals = dict(zip(cols, row))
+        for c in (first, second, negative_column):
+            if c: check_text(vals[c], _where(dname, split, i, c))
+        if label_column is None: label = True
+        else:
+            where, value = _where(dname, split, i, label_column), vals[label_column]
+            if value is None: raise DataError(f"{where}: missing label")
+            label = _name_of(value, names, where) if task.kind == "pair" else value
+            check_label(task, label, where)
+        out.append(Example(vals[first], {task.name: label}, f"{dname}[{split}]:{i}", pair=vals[second],
+                           negative=vals[negative_column] if negative_column else None))
+    return out
 
 # %% ../nbs/00c_hf_data.ipynb #1eb81147
 CONLL_TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC")   # the Hub's ClassLabel order

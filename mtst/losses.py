@@ -11,7 +11,8 @@ import torch.nn.functional as F
 from torch import nn
 
 # %% auto #0
-__all__ = ['cosine_mse_loss', 'cosent_loss', 'mnrl_loss', 'pair_features', 'PairHead', 'multilabel_loss', 'best_threshold']
+__all__ = ['cosine_mse_loss', 'cosent_loss', 'mnrl_loss', 'pair_features', 'PairHead', 'multilabel_loss', 'best_threshold',
+           'PairTaskHead']
 
 # %% ../nbs/00f_losses.ipynb #8854835e
 def cosine_mse_loss(a: torch.Tensor, b: torch.Tensor, scores: torch.Tensor) -> torch.Tensor:
@@ -41,11 +42,13 @@ def cosent_loss(a: torch.Tensor, b: torch.Tensor, scores: torch.Tensor, scale: f
 def mnrl_loss(anchors: torch.Tensor, positives: torch.Tensor, negatives: torch.Tensor | None = None,
               scale: float = 20.0) -> torch.Tensor:
     """Multiple negatives ranking: cross-entropy of each anchor picking its own positive among all positives of the
-    batch (and the optional hard `negatives`, one per anchor), on cosines × `scale`. sentence-transformers'
-    MultipleNegativesRankingLoss with its defaults."""
+    batch (and the optional hard `negatives`, every one a candidate for every anchor: one per anchor in
+    sentence-transformers, any number here), on cosines × `scale`. sentence-transformers' MultipleNegativesRankingLoss
+    with its defaults."""
     _check_pairs(anchors, positives)
+    if negatives is not None and (negatives.dim() != 2 or negatives.shape[1] != anchors.shape[1]):
+        raise ValueError(f"negatives must be (n, {anchors.shape[1]}) embeddings, got {tuple(negatives.shape)}")
     cands = positives if negatives is None else torch.cat([positives, negatives])
-    if negatives is not None: _check_pairs(anchors, negatives)
     logits = F.normalize(anchors, dim=-1) @ F.normalize(cands, dim=-1).T * scale
     return F.cross_entropy(logits, torch.arange(len(anchors), device=anchors.device))
 
@@ -77,3 +80,38 @@ def best_threshold(probs, targets, grid=None) -> tuple[float, float]:
     scores = [(f1_score(targets, (probs >= t).astype(int), average="micro", zero_division=0), -abs(t - 0.5), t) for t in grid]
     f1, _, t = max(scores)                                  # ties: the threshold nearest 0.5
     return float(t), float(f1)
+
+# %% ../nbs/00f_losses.ipynb #65747d21
+from .data import PAIR_KINDS, Task
+
+class PairTaskHead(nn.Module):
+    "The head of a task over two texts (`Task.kind` in `PAIR_KINDS`): outputs and loss from the rows' sentence embeddings."
+    uses_sentence_embedding = True
+
+    def __init__(self, task: Task, dim: int):
+        super().__init__()
+        if task.kind not in PAIR_KINDS: raise ValueError(f"Task {task.name!r}: PairTaskHead is for {PAIR_KINDS} tasks, got {task.kind!r}")
+        self.kind, self.loss_name, self.scale, self.score_range = task.kind, task.loss, task.scale, task.score_range
+        self.pair = PairHead(dim, task.num_labels) if task.kind == "pair" else None   # SBERT's default initialisation
+
+    def _rows(self, emb: torch.Tensor, pairs: torch.Tensor):
+        u, v = emb[pairs[:, 0]], emb[pairs[:, 1]]
+        neg = emb[pairs[:, 2][pairs[:, 2] >= 0]] if pairs.shape[1] > 2 else None
+        return u, v, (neg if neg is not None and len(neg) else None)
+
+    def forward(self, emb: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
+        "`(n, classes)` logits (pair), `(n,)` cosines (similarity) or `(n, candidates)` scaled cosines (contrastive)."
+        u, v, neg = self._rows(emb, pairs)
+        if self.kind == "pair": return self.pair(u, v)
+        if self.kind == "similarity": return F.cosine_similarity(u.float(), v.float(), dim=-1)
+        cands = v if neg is None else torch.cat([v, neg])
+        return F.normalize(u.float(), dim=-1) @ F.normalize(cands.float(), dim=-1).T * self.scale
+
+    def loss(self, emb: torch.Tensor, pairs: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        "The task's loss on the pairs `pairs` of the embeddings `emb`, against `y` (one class, score or 1 per pair)."
+        u, v, neg = self._rows(emb, pairs)
+        if self.kind == "pair": return F.cross_entropy(self.pair(u, v).float(), y.long())
+        if self.kind == "contrastive": return mnrl_loss(u.float(), v.float(), neg.float() if neg is not None else None, self.scale)
+        if self.loss_name == "cosent": return cosent_loss(u, v, y.float(), self.scale)
+        lo, hi = self.score_range
+        return cosine_mse_loss(u.float(), v.float(), (y.float() - lo) / (hi - lo))

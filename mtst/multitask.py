@@ -17,7 +17,8 @@ from fastcore.basics import patch
 from huggingface_hub import ModelHubMixin
 from torch import nn
 
-from .data import DataWarning, Example, MultiTaskCollator, Task, encode_examples, word_spans
+from .data import PAIR_KINDS, DataWarning, Example, MultiTaskCollator, Task, encode_examples, word_spans
+from .losses import PairTaskHead, multilabel_loss
 from .core import check_positive_int, load_weights, quiet_progress
 from .utils import atomic_write_text, eval_mode
 from .encoder import Pooling, SentenceEncoder
@@ -42,10 +43,13 @@ def _init_weights(module: nn.Module, std: float = 0.02):
             nn.init.zeros_(m.bias)
 
 class SequenceHead(nn.Module):
-    "Sentence-level head: (encoder's sentence embedding | own pooling | `cls` pooler) -> classifier."
+    """Sentence-level head: (encoder's sentence embedding | own pooling | `cls` pooler) -> classifier. A multilabel
+    task's head also keeps its decision `threshold` (0.5 until one is chosen on validation; saved with the weights)."""
     def __init__(self, task: Task, sentence_dim: int, hidden_size: int, std: float = 0.02):
         super().__init__()
-        if task.kind != "sequence": raise ValueError(f"Task {task.name!r}: SequenceHead needs kind 'sequence', got {task.kind!r}")
+        if task.kind not in ("sequence", "multilabel"):
+            raise ValueError(f"Task {task.name!r}: SequenceHead needs kind 'sequence' or 'multilabel', got {task.kind!r}")
+        if task.kind == "multilabel": self.register_buffer("threshold", torch.tensor(0.5))
         self.head_type = task.head
         own = task.pooling is not None or task.head == "cls"
         # its own Pooling: the task's override, or the first token for a `cls` head
@@ -87,15 +91,18 @@ def make_head(task: Task, encoder: SentenceEncoder) -> nn.Module:
     "The head a `Task` declares, sized for `encoder`."
     std = getattr(encoder.backbone.config, "initializer_range", 0.02)
     if task.kind == "token": return TokenHead(task, encoder.hidden_size, std)
+    if task.kind in PAIR_KINDS: return PairTaskHead(task, encoder.dim)   # 00f · losses: reads the sentence embeddings
     return SequenceHead(task, encoder.dim, encoder.hidden_size, std)
 
 # %% ../nbs/02_multitask.ipynb #4095214c
 @dataclass
 class MultiTaskOutput:
-    "What `MultiTaskModel.forward` returns: logits per task, losses per labelled task, their weighted sum."
+    """What `MultiTaskModel.forward` returns: logits per task, losses per labelled task, their weighted sum, and the
+    sentence embeddings (one row per text of the batch) of the tasks whose heads read them."""
     logits: dict[str, torch.Tensor] = field(default_factory=dict)
     losses: dict[str, torch.Tensor] = field(default_factory=dict)
     loss: torch.Tensor | None = None
+    embeddings: dict[str, torch.Tensor] = field(default_factory=dict)
 
 def _check_tasks(tasks) -> list[Task]:
     "Validate a model's task list: Task objects (or their dicts), at least one, unique names usable as module names."
@@ -144,6 +151,11 @@ class MultiTaskModel(nn.Module, ModelHubMixin, library_name="mtst", repo_url="ht
 def _check_labels(task: Task, y, shape: tuple[int, int]) -> torch.Tensor:
     "One task's label tensor, checked: integer ids, shape (B,) or (B, T), each id in range or -100."
     y = torch.as_tensor(y)
+    if task.kind == "multilabel":
+        if tuple(y.shape) != (shape[0], task.num_labels):
+            raise ValueError(f"labels[{task.name!r}]: multilabel targets have shape {tuple(y.shape)}, expected {(shape[0], task.num_labels)} (0/1 per label, -100 rows unlabelled)")
+        if not bool(((y == 0) | (y == 1) | (y == -100)).all()): raise ValueError(f"labels[{task.name!r}]: multilabel targets must be 0, 1 or -100")
+        return y.float()
     if y.is_floating_point() or y.dtype == torch.bool:
         raise TypeError(f"labels[{task.name!r}]: label ids must be integers, got dtype {y.dtype}")
     B, T = shape
@@ -159,12 +171,27 @@ def _check_labels(task: Task, y, shape: tuple[int, int]) -> torch.Tensor:
                          f"({task.num_labels} labels, ids 0..{task.num_labels - 1}; -100 means no label)")
     return y.long()
 
+def _check_pair_labels(task: Task, y, idx, rows: int) -> torch.Tensor:
+    "A pair-kind task's labels (one per pair) and its row index `idx` `(n, 2 | 3)`, checked against each other and the batch."
+    if idx is None: raise ValueError(f"labels[{task.name!r}]: a {task.kind} task needs `pairs` (the collator's batch['pairs']) to find its texts")
+    idx, y = torch.as_tensor(idx), torch.as_tensor(y)
+    width = (2, 3) if task.kind == "contrastive" else (2,)
+    if idx.dim() != 2 or idx.shape[1] not in width or idx.is_floating_point():
+        raise ValueError(f"pairs[{task.name!r}]: expected integer rows of shape (n, {' or '.join(map(str, width))}), got {tuple(idx.shape)}")
+    if bool((idx[:, :2] < 0).any() or (idx >= rows).any() or (idx < -1).any()):
+        raise ValueError(f"pairs[{task.name!r}]: row indices must lie in [0, {rows}) (-1: no negative)")
+    if tuple(y.shape) != (len(idx),): raise ValueError(f"labels[{task.name!r}]: {tuple(y.shape)} labels for {len(idx)} pairs (one per pair)")
+    if task.kind == "pair" and (y.is_floating_point() or bool(((y < 0) | (y >= task.num_labels)).any())):
+        raise ValueError(f"labels[{task.name!r}]: pair labels must be class ids in 0..{task.num_labels - 1}")
+    return y.float() if task.kind == "similarity" else y.long()
+
 @patch
 def forward(self: MultiTaskModel, input_ids=None, attention_mask=None, token_type_ids=None, labels=None,
-            tasks=None, token_embeddings=None) -> MultiTaskOutput:
+            tasks=None, token_embeddings=None, pairs=None) -> MultiTaskOutput:
     """Logits for the requested `tasks` (all by default) from one backbone pass (none if `token_embeddings` is given);
-    with `labels` also per-task losses (tasks with a label != -100 only) and their weighted sum."""
-    names = self.task_names(tasks)
+    with `labels` also per-task losses (tasks with a label != -100 only) and their weighted sum. `pairs`: the rows
+    of each pair-kind task's pairs (the collator's `batch["pairs"]`); a pair task without them is skipped."""
+    names, pairs = self.task_names(tasks), dict(pairs or {})
     if token_embeddings is None and input_ids is None: raise ValueError("forward needs input_ids (or precomputed token_embeddings)")
     shape = tuple((input_ids if token_embeddings is None else token_embeddings).shape[:2])
     checked = {}   # labels are checked before any compute: a bad batch fails fast
@@ -173,8 +200,10 @@ def forward(self: MultiTaskModel, input_ids=None, attention_mask=None, token_typ
             raise ValueError(f"labels for unknown task(s) {unknown}; this model has {list(self.tasks)}")
         for n in names:
             if labels.get(n) is None: continue
-            y = _check_labels(self.tasks[n], labels[n], shape)
-            if (y != -100).any(): checked[n] = y   # skip tasks nobody in this batch is labelled for
+            t = self.tasks[n]
+            if t.kind in PAIR_KINDS: checked[n] = _check_pair_labels(t, labels[n], pairs.get(n), shape[0])
+            elif (y := _check_labels(t, labels[n], shape)).ne(-100).any(): checked[n] = y   # skip tasks nobody here is labelled for
+    names = [n for n in names if self.tasks[n].kind not in PAIR_KINDS or n in pairs]
     if token_embeddings is None:
         if attention_mask is None: attention_mask = torch.ones_like(input_ids)
         from mtst.lora import active_adapters, adapter_sets
@@ -190,11 +219,22 @@ def forward(self: MultiTaskModel, input_ids=None, attention_mask=None, token_typ
     pooled = {}   # one sentence embedding per encoder pass, for the heads that use it
     for n in names:
         if self.heads[n].uses_sentence_embedding and id(embs[n]) not in pooled: pooled[id(embs[n])] = self.encoder.pool(embs[n], attention_mask)
-    logits = {n: self.heads[n](embs[n], attention_mask, pooled.get(id(embs[n]))) for n in names}
-    losses = {n: F.cross_entropy(logits[n].flatten(0, -2).float(), y.to(logits[n].device).flatten(), ignore_index=-100)
+    sent = {n: pooled[id(embs[n])] for n in names if id(embs[n]) in pooled}
+    logits = {n: self.heads[n](sent[n], pairs[n].to(sent[n].device)) if n in pairs and self.tasks[n].kind in PAIR_KINDS
+              else self.heads[n](embs[n], attention_mask, sent.get(n)) for n in names}
+    losses = {n: _task_loss(self.tasks[n], self.heads[n], logits[n], y.to(logits[n].device), sent.get(n), pairs.get(n))
               for n, y in checked.items()}
     loss = sum(self.tasks[n].loss_weight * l for n, l in losses.items()) if losses else None
-    return MultiTaskOutput(logits, losses, loss)
+    return MultiTaskOutput(logits, losses, loss, sent)
+
+def _task_loss(task: Task, head: nn.Module, logits: torch.Tensor, y: torch.Tensor, emb=None, pairs=None) -> torch.Tensor:
+    "One task's fp32 loss: cross-entropy (sequence, token: -100 ignored), BCE on the labelled rows (multilabel), the head's own (pair kinds)."
+    if task.kind in PAIR_KINDS: return head.loss(emb, pairs.to(emb.device), y)
+    if task.kind == "multilabel":
+        keep = y[:, 0] != -100
+        return multilabel_loss(logits[keep].float(), y[keep])
+    return F.cross_entropy(logits.flatten(0, -2).float(), y.flatten(), ignore_index=-100)
+
 
 # %% ../nbs/02_multitask.ipynb #cffeb2f2
 def decode_entities(text: str, words: Sequence[tuple[int, int]], tags: Sequence[str],

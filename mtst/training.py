@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from fastcore.basics import patch
 from torch import nn
 
@@ -32,9 +33,9 @@ from .freezing import no_decay
 # %% auto #0
 __all__ = ['SCHEDULES', 'BALANCINGS', 'GRADIENT_BALANCINGS', 'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAMES', 'STATE_FILE',
            'EXTRA_FILE', 'RESUME_MAY_CHANGE', 'annealed_alpha', 'task_probabilities', 'TaskScheduler', 'LossBalancer',
-           'make_balancer', 'evaluate', 'CheckpointError', 'TrainState', 'CheckpointManager', 'NonFiniteLossError',
-           'TrainConfig', 'dist_info', 'set_seed', 'check_labels', 'check_metric', 'ResumeError', 'resume_differences',
-           'static_weights', 'inert_loss_weights', 'TrainerCallback', 'fire', 'BestModelCallback',
+           'make_balancer', 'evaluate', 'choose_thresholds', 'CheckpointError', 'TrainState', 'CheckpointManager',
+           'NonFiniteLossError', 'TrainConfig', 'dist_info', 'set_seed', 'check_labels', 'check_metric', 'ResumeError',
+           'resume_differences', 'static_weights', 'inert_loss_weights', 'TrainerCallback', 'fire', 'BestModelCallback',
            'EarlyStoppingCallback', 'ProgressCallback', 'MultiTaskTrainer', 'replace_dir', 'load_best',
            'shutdown_distributed', 'plot_history']
 
@@ -227,15 +228,58 @@ def make_balancer(tasks: Sequence[str], method: str = "static", weights: dict[st
 from .metrics import accuracy, classification_report, entity_scores, macro_f1   # defined and checked in 00d_metrics
 
 # %% ../nbs/04_training.ipynb #98aa13ef
-MAIN_METRIC = {"sequence": "macro_f1", "token": "f1"}
-TASK_METRICS = {"sequence": ("accuracy", "macro_f1"), "token": ("precision", "recall", "f1")}
+MAIN_METRIC = {"sequence": "macro_f1", "token": "f1", "multilabel": "micro_f1", "pair": "macro_f1",
+               "similarity": "spearman", "contrastive": "mrr"}
+TASK_METRICS = {"sequence": ("accuracy", "macro_f1"), "token": ("precision", "recall", "f1"), "multilabel": ("micro_f1", "macro_f1"),
+                "pair": ("accuracy", "macro_f1"), "similarity": ("spearman", "pearson"), "contrastive": ("accuracy", "mrr")}
 METRIC_NAMES = frozenset(m for ms in TASK_METRICS.values() for m in ms)
+
+def _collect(t, y, z, out, batch, head, gold, pred) -> None:
+    "Add one batch's gold labels and predictions of task `t` (labels `y`, outputs `z`) to `gold` and `pred`."
+    if t.kind in ("sequence", "pair"):
+        keep = y != -100
+        gold[t.name] += y[keep].tolist(); pred[t.name] += z.argmax(-1)[keep].tolist()
+    elif t.kind == "multilabel":
+        keep = y[:, 0] != -100
+        gold[t.name] += y[keep].int().tolist(); pred[t.name] += z[keep].sigmoid().tolist()
+    elif t.kind == "similarity": gold[t.name] += y.tolist(); pred[t.name] += z.tolist()
+    elif t.kind == "contrastive":   # retrieval over the whole split: keep the embeddings of anchors and positives
+        emb, idx = out.embeddings[t.name].float().cpu(), batch["pairs"][t.name]
+        gold[t.name].append(emb[idx[:, 1]]); pred[t.name].append(emb[idx[:, 0]])
+    else:
+        for yi, pi in zip(y, z.argmax(-1)):
+            keep = yi != -100
+            gold[t.name].append([t.labels[j] for j in yi[keep].tolist()])
+            pred[t.name].append([t.labels[j] for j in pi[keep].tolist()])
+
+def _task_scores(t, g, p, threshold: float = 0.5) -> dict | None:
+    "One task's metrics from everything `_collect` gathered (None if nothing was labelled for it)."
+    from sklearn.metrics import f1_score
+    if t.kind in ("sequence", "pair"):
+        return {"accuracy": accuracy(g, p), "macro_f1": macro_f1(g, p, labels=range(t.num_labels) if t.kind == "pair" else None), "n": len(g)} if g else None
+    if t.kind == "multilabel":
+        if not g: return None
+        hits = (np.asarray(p) >= threshold).astype(int)
+        return {m: float(f1_score(g, hits, average=m[:5], zero_division=0)) for m in ("micro_f1", "macro_f1")} | {"n": len(g), "threshold": threshold}
+    if t.kind == "similarity":
+        from scipy.stats import pearsonr, spearmanr
+        return {"spearman": float(spearmanr(g, p).statistic), "pearson": float(pearsonr(g, p).statistic), "n": len(g)} if len(g) > 2 else None
+    if t.kind == "contrastive":
+        if not g: return None
+        pos, anc = F.normalize(torch.cat(g), dim=-1), F.normalize(torch.cat(p), dim=-1)
+        sims = anc @ pos.T
+        rank = (sims > sims.diag()[:, None]).sum(1) + 1   # where each anchor's own positive comes among all positives
+        return {"accuracy": float((rank == 1).float().mean()), "mrr": float((1.0 / rank).mean()), "n": len(rank)}
+    pairs = [(a, b) for a, b in zip(g, p) if a]
+    return {**entity_scores([a for a, _ in pairs], [b for _, b in pairs]), "n": len(pairs)} if pairs else None
 
 @torch.inference_mode()
 def evaluate(model, features: list[dict], tasks, collator, batch_size: int = 64, report: bool = False,
              autocast_dtype: torch.dtype | None = None) -> dict:
-    """Per-task metrics of `model` on encoded `features`: `{task: {metric: value}}` plus `mean`, the mean
-    of each task's main metric (macro-F1 or entity F1). `report=True` adds per-class tables under `"report"`."""
+    """Per-task metrics of `model` on encoded `features`: `{task: {metric: value}}` plus `mean`, the mean of each task's
+    main metric (`MAIN_METRIC`: macro-F1, entity F1, micro-F1, Spearman, MRR). Contrastive tasks retrieve each anchor's
+    positive among all positives of `features`; multilabel ones decide at their head's `threshold`. `report=True` adds
+    per-class tables under `"report"`."""
     core = getattr(model, "module", model)
     tasks = list(tasks.values()) if isinstance(tasks, dict) else list(tasks)
     gold, pred = defaultdict(list), defaultdict(list)
@@ -245,38 +289,45 @@ def evaluate(model, features: list[dict], tasks, collator, batch_size: int = 64,
             batch = collator([features[i] for i in idx])
             with torch.autocast(device.type, dtype=autocast_dtype or torch.bfloat16, enabled=autocast_dtype is not None):
                 out = core(input_ids=batch["input_ids"].to(device), attention_mask=batch["attention_mask"].to(device),
-                           tasks=[t.name for t in tasks])
+                           tasks=[t.name for t in tasks], pairs={k: v.to(device) for k, v in batch.get("pairs", {}).items()})
             for t in tasks:
-                if t.name not in batch["labels"]: continue
-                y, p = batch["labels"][t.name].cpu(), out.logits[t.name].float().argmax(-1).cpu()
-                if t.kind == "sequence":
-                    keep = y != -100
-                    gold[t.name] += y[keep].tolist(); pred[t.name] += p[keep].tolist()
-                else:
-                    for yi, pi in zip(y, p):
-                        keep = yi != -100
-                        gold[t.name].append([t.labels[j] for j in yi[keep].tolist()])
-                        pred[t.name].append([t.labels[j] for j in pi[keep].tolist()])
+                if t.name in batch["labels"]:
+                    _collect(t, batch["labels"][t.name].cpu(), out.logits[t.name].float().cpu(), out, batch, core.heads[t.name], gold, pred)
     res = {}
     for t in tasks:
-        if t.kind == "sequence":
-            if not gold[t.name]: continue
-            res[t.name] = {"accuracy": accuracy(gold[t.name], pred[t.name]),
-                           "macro_f1": macro_f1(gold[t.name], pred[t.name]),
-                           "n": len(gold[t.name])}
-            if report: res.setdefault("report", {})[t.name] = classification_report(gold[t.name], pred[t.name], t.labels)
-        else:
+        threshold = float(getattr(core.heads[t.name], "threshold", 0.5))
+        if (scores := _task_scores(t, gold[t.name], pred[t.name], threshold)) is None: continue
+        res[t.name] = scores
+        if not report: continue
+        if t.kind in ("sequence", "pair"): res.setdefault("report", {})[t.name] = classification_report(gold[t.name], pred[t.name], t.labels)
+        elif t.kind == "token":
+            from seqeval.metrics import classification_report as seq_report
+            from seqeval.scheme import IOB2
             pairs = [(g, p) for g, p in zip(gold[t.name], pred[t.name]) if g]
-            if not pairs: continue
-            res[t.name] = {**entity_scores([g for g, _ in pairs], [p for _, p in pairs]), "n": len(pairs)}
-            if report:
-                from seqeval.metrics import classification_report as seq_report
-                from seqeval.scheme import IOB2
-                res.setdefault("report", {})[t.name] = seq_report([g for g, _ in pairs], [p for _, p in pairs],
-                                                                  mode="strict", scheme=IOB2, zero_division=0)
+            res.setdefault("report", {})[t.name] = seq_report([g for g, _ in pairs], [p for _, p in pairs],
+                                                              mode="strict", scheme=IOB2, zero_division=0)
     main = [res[t.name][MAIN_METRIC[t.kind]] for t in tasks if t.name in res]
     res["mean"] = float(np.mean(main)) if main else float("nan")
     return res
+@torch.inference_mode()
+def choose_thresholds(model, features: list[dict], tasks, collator, batch_size: int = 64) -> dict[str, float]:
+    """Set each multilabel head's `threshold` to the one that maximises micro-F1 on `features` (validation: the
+    trainer calls it after training, so that test is scored at a threshold chosen without it); returns them."""
+    core = getattr(model, "module", model)
+    tasks = [t for t in (tasks.values() if isinstance(tasks, dict) else tasks) if t.kind == "multilabel"]
+    if not tasks: return {}
+    from .losses import best_threshold
+    gold, pred = defaultdict(list), defaultdict(list)
+    with eval_mode(core):
+        for idx in length_grouped_batches([len(f["input_ids"]) for f in features], batch_size, shuffle=False):
+            batch = collator([features[i] for i in idx])
+            out = core(input_ids=batch["input_ids"].to(core.device), attention_mask=batch["attention_mask"].to(core.device), tasks=[t.name for t in tasks])
+            for t in tasks:
+                if t.name in batch["labels"]: _collect(t, batch["labels"][t.name].cpu(), out.logits[t.name].float().cpu(), out, batch, None, gold, pred)
+    chosen = {t.name: best_threshold(pred[t.name], gold[t.name])[0] for t in tasks if gold[t.name]}
+    for name, th in chosen.items(): core.heads[name].threshold.fill_(th)
+    return chosen
+
 
 # %% ../nbs/04_training.ipynb #9f16b6a0
 from .utils import atomic_write, atomic_write_text   # write to a temporary, then rename (see 00a_utils)
@@ -542,8 +593,11 @@ def check_labels(features: list[dict], tasks: dict, where: str = "train") -> Non
     for i, f in enumerate(features):
         for name, y in f.get("labels", {}).items():
             if name not in tasks: raise ValueError(f"{where} example {i}: labels for unknown task {name!r}; tasks are {list(tasks)}")
+            kind = tasks[name].kind
+            if kind in ("similarity", "contrastive"): continue   # scores and positives: checked when read (00 · data)
             ys = y if isinstance(y, (list, tuple)) else [y]
-            bad = [v for v in ys if v != -100 and not 0 <= v < tasks[name].num_labels]
+            bad = [v for v in ys if v not in (0, 1)] if kind == "multilabel" else \
+                  [v for v in ys if v != -100 and not 0 <= v < tasks[name].num_labels]
             if bad:
                 src = f.get("source") or f"#{i}"
                 raise ValueError(f"{where} example {src}: task {name!r} has label id(s) {sorted(set(bad))} outside "
@@ -979,7 +1033,8 @@ def _forward_losses(self: MultiTaskTrainer, task: str | None, idx: list[int], mo
     dev = self.device
     with torch.autocast(dev.type, dtype=self.autocast_dtype or torch.bfloat16, enabled=self.autocast_dtype is not None):
         out = (model or self.train_model)(input_ids=batch["input_ids"].to(dev), attention_mask=batch["attention_mask"].to(dev),
-                                          labels={k: v.to(dev) for k, v in labels.items()}, tasks=list(labels))
+                                          labels={k: v.to(dev) for k, v in labels.items()}, tasks=list(labels),
+                                          pairs={k: v.to(dev) for k, v in batch.get("pairs", {}).items() if k in labels})
     return {k: v.float() for k, v in out.losses.items()}
 
 @patch
@@ -1175,6 +1230,7 @@ def fit(self: MultiTaskTrainer, resume: bool | str | Path = False) -> dict:
     if self.config.load_best_at_end and self.best_state is not None: self.model.load_state_dict(self.best_state)
     if self.dist and self.config.load_best_at_end and self.state.best_step is not None:
         for t in self.model.state_dict().values(): torch.distributed.broadcast(t, src=0)   # process 0's best weights, everywhere
+    if self.val_features: choose_thresholds(self.model, self.val_features, self.tasks, self.collator)   # multilabel heads
     self.metrics_after = self.evaluate() if self.val_features else {}
     if self.is_main and self.out is not None: self._write_outputs()
     self.accelerator.wait_for_everyone()

@@ -32,7 +32,7 @@ def test_values_and_gradients_match_sentence_transformers(batch):
 def test_bad_shapes_are_one_line():
     u = torch.randn(4, 8)
     for call, msg in [(lambda: cosent_loss(u, u[:, :4], torch.ones(4)), "of one shape"),
-                      (lambda: mnrl_loss(u, u, torch.randn(3, 8)), "of one shape"),
+                      (lambda: mnrl_loss(u, u, torch.randn(3, 5)), "negatives must be (n, 8)"),   # any number of negatives, of the right width
                       (lambda: cosine_mse_loss(u, u, torch.ones(5)), "4 pairs but 5 labels"),
                       (lambda: pair_features(u[0], u[0]), "two (batch, dim)"),
                       (lambda: multilabel_loss(u, u[:, :2]), "differ in shape")]:

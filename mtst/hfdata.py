@@ -59,6 +59,12 @@ def _entity_types(tags, where: str) -> list[str]:
     if bad: raise DataError(f"{where}: tag name {bad[0]!r} is not O, B-TYPE or I-TYPE")
     return sorted({t[2:] for t in tags if t != "O"})
 
+def _check_scores(feature, where: str) -> None:
+    "A similarity task reads numbers: a column of classes is a mistake (e.g. SICK's `label`, beside its `relatedness_score`)."
+    if label_names(feature) is not None:
+        raise DataError(f"{where}: holds classes ({', '.join(label_names(feature))}), not similarity scores; "
+                        "pass label_column= the score column")
+
 def hf_task(data, name: str, kind: str, column: str, split: str | None = None, dataset_name: str | None = None, **task_kw) -> Task:
     """The `Task` for one label column (`kind` 'sequence', 'pair' or 'multilabel': class names from its ClassLabel or
     its strings), tag column ('token'), score column ('similarity': `score_range` the data's, rounded outwards, unless
@@ -69,6 +75,7 @@ def hf_task(data, name: str, kind: str, column: str, split: str | None = None, d
     where = _where(dname, split, column=column)
     feature = _feature(ds, column, where)
     if kind == "similarity":
+        _check_scores(feature, where)
         vals = [v for v in _values(ds, column) if isinstance(v, (int, float)) and not isinstance(v, bool)]
         if not vals: raise DataError(f"{where}: no numeric score")
         lo = math.floor(min(vals))
@@ -165,6 +172,7 @@ def _pair_examples(ds, task: Task, first: str, second: str, label_column: str | 
                    split: str, dname: str) -> list[Example]:
     cols = [first, second] + [c for c in (label_column, negative_column) if c]
     for c in cols: _feature(ds, c, _where(dname, split, column=c))
+    if task.kind == "similarity": _check_scores(ds.features[label_column], _where(dname, split, column=label_column))
     names = label_names(ds.features[label_column]) if label_column and task.kind == "pair" else None
     rows = zip(*[_values(ds, c) for c in cols])
     out = []
@@ -311,9 +319,10 @@ SPLIT_READERS = {"sick"}   # one file, every split: the reader takes the split
 FOLDER_COLUMNS = {"conll": {"kind": "token", "tokens_column": "tokens", "tags_column": "ner_tags"},
                   "sst2": {"kind": "sequence", "text_column": "sentence", "label_column": "label"},
                   "agnews": {"kind": "sequence", "text_column": "text", "label_column": "label"},
-                  "stsb": {"kind": "pairs"}, "mrpc": {"kind": "pairs"}, "sick": {"kind": "pairs"}}
+                  "stsb": {"kind": "similarity"}, "mrpc": {"kind": "pair"}, "sick": {"kind": "pair"}}   # SICK's relatedness:
+                  # kind 'similarity' with label_column 'relatedness_score'; MRPC's paraphrases as positives: kind 'contrastive'
 SOURCE_KEYS = ("hub", "config", "revision", "disk", "folder", "format", "split", "name", "kind", "text_column",
-               "label_column", "tokens_column", "tags_column", "limit", "seed")
+               "label_column", "tokens_column", "tags_column", "pair_column", "negative_column", "limit", "seed")
 GET_DATA = ("get the data online (the Hub, through `datasets.load_dataset`), or put the standard files in a folder "
             "(conll2003/train.txt, valid.txt; sst2/train.tsv, dev.tsv; agnews/train_alps10k.tsv; stsb/sts-train.csv, "
             "sts-dev.csv; mrpc/msr_paraphrase_train.txt; sick/SICK.txt) and set MTST_DATA_DIR or pass its path")
@@ -379,9 +388,9 @@ def _open_source(spec: dict, name: str | None, kind: str | None, task: Task | No
     spec = {**FOLDER_COLUMNS.get(spec.get("format"), {}), **spec} if isinstance(spec, dict) and spec.get("folder") else spec
     ds = load_source_dataset(spec)
     name, kind = name or spec.get("name") or (task.name if task else None), kind or spec.get("kind") or (task.kind if task else None)
-    if not name or kind not in ("sequence", "token"):
-        raise DataError(f"source {spec!r}: needs a task name and kind 'sequence' or 'token' (got {name!r}, {kind!r})")
-    cols = {k: spec[k] for k in ("text_column", "label_column", "tokens_column", "tags_column") if spec.get(k)}
+    if not name or kind not in TASK_KINDS:
+        raise DataError(f"source {spec!r}: needs a task name and a kind, one of {list(TASK_KINDS)} (got {name!r}, {kind!r})")
+    cols = {k: spec[k] for k in ("text_column", "label_column", "tokens_column", "tags_column", "pair_column", "negative_column") if spec.get(k)}
     return ds, name, kind, cols, spec.get("split") or "train"
 
 def load_source(spec: dict, name: str | None = None, kind: str | None = None, task: Task | None = None) -> tuple[Task, list[Example]]:
@@ -392,7 +401,7 @@ def load_source(spec: dict, name: str | None = None, kind: str | None = None, ta
 def source_task(spec: dict, name: str | None = None, kind: str | None = None) -> Task:
     "The `Task` `load_source` would build, from the label or tag column alone (no examples are made: a config's vocabulary)."
     ds, name, kind, cols, split = _open_source(spec, name, kind, None)
-    column = cols.get("label_column", "label") if kind == "sequence" else cols.get("tags_column", "ner_tags")
+    column = cols.get("tags_column", "ner_tags") if kind == "token" else cols.get("label_column", "label")
     return hf_task(ds, name, kind, column, split, ds.info.dataset_name)
 
 # %% ../nbs/00c_hf_data.ipynb #1cb6254c
@@ -400,9 +409,9 @@ HUB_SOURCES = {"conll": {"hub": "eriktks/conll2003", "revision": "refs/convert/p
                          "tokens_column": "tokens", "tags_column": "ner_tags"},
                "sst2": {"hub": "nyu-mll/glue", "config": "sst2", "kind": "sequence", "text_column": "sentence", "label_column": "label"},
                "agnews": {"hub": "fancyzhx/ag_news", "kind": "sequence", "text_column": "text", "label_column": "label"},
-               "stsb": {"hub": "nyu-mll/glue", "config": "stsb", "kind": "pairs"},
-               "mrpc": {"hub": "nyu-mll/glue", "config": "mrpc", "kind": "pairs"},
-               "sick": {"hub": "RobZamp/sick", "kind": "pairs"}}
+               "stsb": {"hub": "nyu-mll/glue", "config": "stsb", "kind": "similarity"},
+               "mrpc": {"hub": "nyu-mll/glue", "config": "mrpc", "kind": "pair"},
+               "sick": {"hub": "RobZamp/sick", "kind": "pair"}}
 
 def real_data_dir() -> Path | None:
     "The folder of real data copies: `$MTST_DATA_DIR`, else `<repo>/../shared/data` if it exists, else None."

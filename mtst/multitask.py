@@ -254,6 +254,9 @@ def decode_entities(text: str, words: Sequence[tuple[int, int]], tags: Sequence[
     return ents
 
 # %% ../nbs/02_multitask.ipynb #42cb0580
+def _is_pairs(texts) -> bool:
+    return isinstance(texts, (list, tuple)) and bool(texts) and all(isinstance(t, (list, tuple)) for t in texts)
+
 def _check_texts(texts) -> list[str]:
     if isinstance(texts, str): return [texts]
     if texts is None or isinstance(texts, (bytes, dict)) or not hasattr(texts, "__iter__"):
@@ -263,6 +266,10 @@ def _check_texts(texts) -> list[str]:
         if not isinstance(t, str): raise TypeError(f"texts[{i}] must be a str, got {type(t).__name__}")
         if not t.strip(): raise ValueError(f"texts[{i}] is empty: nothing to predict")
     return texts
+
+def _multilabel_prediction(task: Task, probs: torch.Tensor, threshold: float) -> dict:
+    return {"labels": [l for l, p in zip(task.labels, probs.tolist()) if p >= threshold],
+            "probabilities": {l: float(p) for l, p in zip(task.labels, probs.tolist())}}
 
 def _sequence_prediction(task: Task, probs: torch.Tensor) -> dict:
     j = int(probs.argmax())
@@ -292,9 +299,11 @@ def _warn_truncated(texts, feats, limit: int) -> None:
                       DataWarning, stacklevel=4)   # the caller of predict (predict -> predict_texts -> here)
 
 def predict_texts(texts: list[str], tasks: dict, names: list[str], tokenizer, max_length: int, logits_fn,
-                  batch_size: int = 32) -> list[dict]:
+                  batch_size: int = 32, thresholds: dict | None = None) -> list[dict]:
     """`MultiTaskModel.predict`'s work for any runtime: tokenize, batch longest first, get each batch's logits from
-    `logits_fn(input_ids, attention_mask) -> {task: (B, ...) tensor}` and decode them (ONNX serving reuses it)."""
+    `logits_fn(input_ids, attention_mask) -> {task: (B, ...) tensor}` and decode them (ONNX serving reuses it).
+    `thresholds`: each multilabel task's decision threshold (default 0.5)."""
+    thresholds = thresholds or {}
     feats = encode_examples([Example(t, {}, f"texts[{i}]") for i, t in enumerate(texts)], tokenizer, [], max_length)
     collate = MultiTaskCollator(tokenizer, [])
     order = sorted(range(len(texts)), key=lambda i: -len(feats[i]["input_ids"]))
@@ -304,25 +313,62 @@ def predict_texts(texts: list[str], tasks: dict, names: list[str], tokenizer, ma
         idx = order[s:s + batch_size]
         batch = collate([feats[i] for i in idx])
         logits = logits_fn(batch["input_ids"], batch["attention_mask"])
-        probs = {n: torch.as_tensor(logits[n]).float().softmax(-1).cpu() for n in names}
+        probs = {n: (torch.as_tensor(logits[n]).float().sigmoid() if tasks[n].kind == "multilabel"
+                     else torch.as_tensor(logits[n]).float().softmax(-1)).cpu() for n in names}
         for r, i in enumerate(idx):
             results[i] = {n: _sequence_prediction(tasks[n], probs[n][r]) if tasks[n].kind == "sequence"
+                          else _multilabel_prediction(tasks[n], probs[n][r], thresholds.get(n, 0.5)) if tasks[n].kind == "multilabel"
                           else _token_prediction(tasks[n], texts[i], feats[i]["word_ids"], probs[n][r],
                                                  truncated=len(feats[i]["input_ids"]) >= max_length)
                           for n in names}
     return results
 
+def _check_pairs_input(pairs) -> list[tuple[str, str]]:
+    out = []
+    for i, p in enumerate(pairs):
+        if not (isinstance(p, (tuple, list)) and len(p) == 2): raise TypeError(f"pairs[{i}] must be a (text, text) pair, got {p!r}")
+        out.append(tuple(_check_texts(list(p))))
+    return out
+
 @patch
 def predict(self: MultiTaskModel, texts, tasks=None, batch_size: int = 32) -> list[dict]:
-    """Readable predictions, one dict per text (input order): `{task: {label, score, probabilities}}` for sentence
-    tasks, `{task: [{text, label, start, end, score}]}` (character offsets) for token tasks."""
-    texts, names = _check_texts(texts), self.task_names(tasks)
+    """Readable predictions, one dict per input (input order). Texts: `{task: {label, score, probabilities}}` for
+    sentence tasks, `{task: {labels, probabilities}}` for multilabel ones (at the head's threshold),
+    `{task: [{text, label, start, end, score}]}` (character offsets) for token tasks. `(text, text)` pairs: the tasks
+    over two texts, `{task: {label, score, probabilities}}` (pair) or `{task: {"cosine": c}}` (similarity, contrastive)."""
     check_positive_int(batch_size, "batch_size")
-    if not texts: return []
+    two = _is_pairs(texts)
+    names = [n for n in self.task_names(tasks) if (self.tasks[n].kind in PAIR_KINDS) == two or tasks is not None]
+    if wrong := [n for n in names if (self.tasks[n].kind in PAIR_KINDS) != two]:
+        raise ValueError(f"task(s) {wrong} read {'one text' if two else 'two texts'}: pass {'texts' if two else '(text, text) pairs'}")
+    if not names: raise ValueError(f"this model has no task over {'two texts' if two else 'one text'}; its tasks: "
+                                   + ", ".join(f"{n} ({t.kind})" for n, t in self.tasks.items()))
     dev = self.device
+    if two: return self._predict_pairs(_check_pairs_input(texts), names, batch_size)
+    texts = _check_texts(texts)
+    if not texts: return []
+    thresholds = {n: float(self.heads[n].threshold) for n in names if self.tasks[n].kind == "multilabel"}
     with torch.inference_mode(), eval_mode(self):
         return predict_texts(texts, self.tasks, names, self.encoder.tokenizer, self.encoder.max_length,
-                             lambda ids, am: self(ids.to(dev), am.to(dev), tasks=names).logits, batch_size)
+                             lambda ids, am: self(ids.to(dev), am.to(dev), tasks=names).logits, batch_size, thresholds)
+
+@patch
+def _predict_pairs(self: MultiTaskModel, pairs: list[tuple[str, str]], names: list[str], batch_size: int) -> list[dict]:
+    "`predict` for `(text, text)` pairs: both texts of a batch in one encoder pass, as in training."
+    feats = encode_examples([Example(a, {}, f"pairs[{i}]", pair=b) for i, (a, b) in enumerate(pairs)], self.encoder.tokenizer, [],
+                            self.encoder.max_length)
+    collate, dev, out = MultiTaskCollator(self.encoder.tokenizer, []), self.device, []
+    with torch.inference_mode(), eval_mode(self):
+        for s in range(0, len(feats), batch_size):
+            batch = collate(feats[s:s + batch_size])
+            n = len(feats[s:s + batch_size])
+            idx = torch.stack([torch.arange(n), torch.arange(n) + n], 1).to(dev)
+            logits = self(batch["input_ids"].to(dev), batch["attention_mask"].to(dev), tasks=names, pairs=dict.fromkeys(names, idx)).logits
+            for r in range(n):
+                out.append({k: _sequence_prediction(self.tasks[k], logits[k][r].float().softmax(-1).cpu()) if self.tasks[k].kind == "pair"
+                            else {"cosine": float(logits[k][r])} if self.tasks[k].kind == "similarity"
+                            else {"cosine": float(logits[k][r, r]) / self.tasks[k].scale} for k in names})
+    return out
 
 # %% ../nbs/02_multitask.ipynb #d06b285b
 MODEL_CONFIG, HEADS_WEIGHTS, ENCODER_DIR = "config.json", "heads.safetensors", "encoder"

@@ -29,10 +29,15 @@ class _Graph(nn.Module):
         from mtst.lora import adapter_sets
         enc = self.model.encoder
         tokens = enc.embed_tokens(input_ids, attention_mask)   # the shared pass: the embedding, and the heads' input
-        names = list(self.model.tasks)
+        names = _text_tasks(self.model)
         if adapter_sets(self.model, names) is None: out = self.model(token_embeddings=tokens, attention_mask=attention_mask)
         else: out = self.model(input_ids=input_ids, attention_mask=attention_mask)   # per-task adapters: a pass per task
         return (enc.pool(tokens, attention_mask), *[out.logits[n] for n in names])
+
+def _text_tasks(model) -> list[str]:
+    "The tasks over one text: their logits are graph outputs (tasks over two texts use `sentence_embedding`: a cosine, or `predict`)."
+    from mtst.data import PAIR_KINDS
+    return [n for n, t in model.tasks.items() if t.kind not in PAIR_KINDS]
 
 def _quantize_int8(src: Path, dst: Path) -> None:
     "onnxruntime's recipe: shape inference and graph clean-up first, then int8 weights per output channel."
@@ -57,7 +62,7 @@ def export_onnx(model: nn.Module, folder, quantize: str | None = None, opset: in
     m.encoder.unpad = False   # the standard forward: plain ONNX operators, padding handled by the attention mask
     tok = m.encoder.tokenizer
     ex = tok(["a short sentence", "and a somewhat longer sentence for the example batch"], padding=True, return_tensors="pt")
-    names = list(m.tasks)
+    names = _text_tasks(m)
     outputs = ["sentence_embedding"] + [f"logits.{n}" for n in names]
     axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
             "sentence_embedding": {0: "batch"}}
@@ -74,6 +79,7 @@ def export_onnx(model: nn.Module, folder, quantize: str | None = None, opset: in
         if quantize == "int8": _quantize_int8(tmp / "model.onnx", tmp / "model_int8.onnx")
         tok.save_pretrained(str(tmp))
         cfg = {"format": ONNX_FORMAT, "format_version": ONNX_FORMAT_VERSION, "tasks": [m.tasks[n].to_dict() for n in names],
+               "thresholds": {n: float(m.heads[n].threshold) for n in names if m.tasks[n].kind == "multilabel"},
                "outputs": outputs, "max_length": m.encoder.max_length, "dim": m.encoder.dim, "int8": quantize == "int8",
                "encoder": m.encoder.config_dict()}
         (tmp / ONNX_CONFIG).write_text(json.dumps(cfg, indent=1), encoding="utf-8")
@@ -129,7 +135,7 @@ class OnnxModel:
         def logits(ids, am):
             out = self.run(ids.numpy(), am.numpy())
             return {n: torch.from_numpy(out[f"logits.{n}"]) for n in names}
-        return predict_texts(texts, self.tasks, names, self.tokenizer, self.max_length, logits, batch_size)
+        return predict_texts(texts, self.tasks, names, self.tokenizer, self.max_length, logits, batch_size, self.cfg.get("thresholds"))
 
     def encode(self, sentences, batch_size: int = 32, convert_to_tensor: bool = False):
         "Sentence embeddings in `SentenceEncoder.encode`'s format (a str -> `(dim,)`, a list -> `(n, dim)`, input order)."

@@ -174,3 +174,25 @@ def test_from_hf_reads_pair_datasets():
     with pytest.raises(DataError, match=r"no two text columns found"): from_hf(ml, "sts", "similarity", task=STS)
     bad = Dataset.from_dict({"sentence1": ["a b"], "sentence2": ["c d"], "label": [9.0]})
     with pytest.raises(DataError, match=r"dataset\[\?\] row 0, column .label.: sts score 9.0 is outside its range \[0, 5\]"): from_hf(bad, "sts", "similarity", task=STS)
+
+
+def test_predict_pairs_and_multilabel(model):
+    got = model.predict([("A man plays the guitar.", "Someone plays an instrument."), ("Cats sleep.", "Stocks fell.")])
+    assert set(got[0]) == {"sts", "nli", "para"} and got[0]["nli"]["label"] in NLI.labels
+    assert got[0]["sts"]["cosine"] == pytest.approx(got[0]["para"]["cosine"], abs=1e-5) and got[0]["sts"]["cosine"] > got[1]["sts"]["cosine"]
+    model.heads["tags"].threshold.fill_(0.0)                           # every label passes a threshold of 0
+    one = model.predict(["The app charged me twice"])[0]
+    assert set(one) == {"tags", "sent"} and one["tags"]["labels"] == list(TAGS.labels)
+    model.heads["tags"].threshold.fill_(0.5)
+    for call, msg in [(lambda: model.predict(["x"], tasks=["sts"]), "read two texts: pass (text, text) pairs"),
+                      (lambda: model.predict([("a", "b")], tasks=["sent"]), "read one text: pass texts"),
+                      (lambda: model.predict([("a",)]), "pairs[0] must be a (text, text) pair")]:
+        with pytest.raises((ValueError, TypeError), match=re.escape(msg)): call()
+
+
+def test_onnx_export_serves_the_text_tasks(tmp_path, model):
+    from mtst.serving import OnnxModel, export_onnx
+    onnx = OnnxModel(export_onnx(model, tmp_path / "onnx"))
+    assert set(onnx.tasks) == {"tags", "sent"}                          # pair tasks: the sentence embedding serves them
+    a, b = onnx.predict(["The app charged me twice"])[0], model.predict(["The app charged me twice"])[0]
+    assert a["tags"]["labels"] == b["tags"]["labels"] and a["sent"]["label"] == b["sent"]["label"]

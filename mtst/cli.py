@@ -21,12 +21,12 @@ import yaml
 from .core import MtstError
 
 # %% auto #0
-__all__ = ['FORMATS', 'TOP_KEYS', 'PEFT_KEYS', 'TASK_KEYS', 'REQUIRED_TASK_KEYS', 'SPLITS', 'LOCK_FILE', 'DEVICE_HELP',
-           'BACKENDS', 'BACKEND_HELP', 'USAGE_ERROR', 'RUN_FAILED', 'ConfigError', 'read_yaml', 'set_override',
-           'load_config', 'config_tasks', 'check_task_data', 'read_split', 'resolve_source', 'build_model',
-           'load_model_folder', 'load_run', 'check_backbone', 'check_output_dir', 'check_resume', 'run_lock',
-           'cmd_train', 'cmd_evaluate', 'format_prediction', 'resolve_device', 'torch_device_type', 'cmd_predict',
-           'load_encoder', 'cmd_encode', 'cmd_export', 'make_parser', 'error_line', 'main']
+__all__ = ['FORMATS', 'TOP_KEYS', 'PEFT_KEYS', 'TASK_KEYS', 'TASK_SETTINGS', 'REQUIRED_TASK_KEYS', 'SPLITS', 'LOCK_FILE',
+           'DEVICE_HELP', 'BACKENDS', 'BACKEND_HELP', 'USAGE_ERROR', 'RUN_FAILED', 'ConfigError', 'read_yaml',
+           'set_override', 'load_config', 'config_tasks', 'check_task_data', 'read_split', 'resolve_source',
+           'build_model', 'load_model_folder', 'load_run', 'check_backbone', 'check_output_dir', 'check_resume',
+           'run_lock', 'cmd_train', 'cmd_evaluate', 'format_prediction', 'resolve_device', 'torch_device_type',
+           'cmd_predict', 'load_encoder', 'cmd_encode', 'cmd_export', 'make_parser', 'error_line', 'main']
 
 # %% ../nbs/05_cli.ipynb #4b008d4a
 FORMATS = ("jsonl", "conll", "csv", "tsv")
@@ -37,7 +37,9 @@ PEFT_KEYS = {"r": int, "alpha": (int, float), "dropout": (int, float), "target_m
 TASK_KEYS = {"name": str, "kind": str, "format": str, "source": dict, "train": (str, dict), "validation": (str, dict, type(None)),
              "test": (str, dict, type(None)), "text_column": str, "label_column": str, "span_column": str,
              "labels": (list, type(None)), "head": str, "pooling": (str, type(None)), "loss_weight": (int, float),
-             "dropout": (int, float)}
+             "dropout": (int, float), "pair_column": str, "negative_column": (str, type(None)),
+             "score_range": (list, type(None)), "loss": (str, type(None)), "scale": (int, float)}   # the last five: tasks over two texts
+TASK_SETTINGS = ("head", "pooling", "loss_weight", "dropout", "loss", "scale", "score_range")   # passed on to `Task`
 REQUIRED_TASK_KEYS = ("name", "kind", "train")   # and "format" (files) or "source" (a data set)
 SPLITS = ("train", "validation", "test")
 
@@ -143,11 +145,16 @@ def set_override(cfg: dict, assignment: str) -> dict:
 # %% ../nbs/05_cli.ipynb #a1b4c441
 def _file_task(t: dict, src: str, where: str, base: Path) -> dict:
     "A config task read from files: its format, head, pooling, weight and dropout checked; every split a resolved file."
+    from mtst.data import PAIR_KINDS
     from mtst.encoder import POOLING_MODES
     if "format" not in t: raise ConfigError(f"{src}: {where}: missing required key 'format' (files) or 'source' (a data set)")
     if t["format"] not in FORMATS: raise ConfigError(f"{src}: {where}.format: {t['format']!r} is not one of {list(FORMATS)}")
     if t["kind"] == "sequence" and t["format"] == "conll":
         raise ConfigError(f"{src}: {where}: format 'conll' holds token tags; a sequence task needs jsonl, csv or tsv")
+    if t["kind"] in PAIR_KINDS and t["format"] == "conll":
+        raise ConfigError(f"{src}: {where}: a {t['kind']} task reads two texts per row: format jsonl, csv or tsv, not conll")
+    if t["kind"] == "multilabel" and t["format"] != "jsonl":
+        raise ConfigError(f"{src}: {where}: a multilabel task reads a list of labels per text: format jsonl, not {t['format']}")
     if t["kind"] == "token" and t["format"] in ("csv", "tsv"):
         raise ConfigError(f"{src}: {where}: a token task needs format jsonl (spans) or conll, not {t['format']}")
     if "head" in t and t["head"] not in ("linear", "mlp", "cls"):
@@ -162,8 +169,9 @@ def _file_task(t: dict, src: str, where: str, base: Path) -> dict:
         raise ConfigError(f"{src}: {where}.loss_weight must be a finite number >= 0, got {t['loss_weight']!r}")
     if "dropout" in t and not 0 <= t["dropout"] < 1:
         raise ConfigError(f"{src}: {where}.dropout must be in [0, 1), got {t['dropout']!r}")
-    task = {"text_column": "text", "label_column": t["name"], "span_column": "entities", "labels": None,
-            "validation": None, "test": None, **t}
+    two = t["kind"] in PAIR_KINDS   # the columns of sentence-transformers' pair data sets by default
+    task = {"text_column": "sentence1" if two else "text", "label_column": "label" if two else t["name"], "span_column": "entities",
+            "labels": None, "validation": None, "test": None, **({"pair_column": "sentence2", "negative_column": None} if two else {}), **t}
     for split in SPLITS:
         if task[split] is None: continue
         if not isinstance(task[split], str):
@@ -228,6 +236,7 @@ def _check_training(tr: dict, tasks: list, src: str, max_length: int | None = No
 def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
     """Read and validate a YAML run config; apply `key=value` overrides first. Returns a plain dict with
     absolute file paths and every default filled in. Raises ConfigError naming the file and key."""
+    from mtst.data import TASK_KINDS, Task
     path = Path(path)
     cfg = read_yaml(path)
     if not isinstance(cfg, dict): raise ConfigError(f"{path}: the config must be a mapping with keys {sorted(TOP_KEYS)}")
@@ -261,7 +270,12 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
         where = f"tasks[{i}] ({t['name']})"
         if t["name"] in names: raise ConfigError(f"{src}: {where}: duplicate task name {t['name']!r}")
         names.add(t["name"])
-        if t["kind"] not in ("sequence", "token"): raise ConfigError(f"{src}: {where}.kind: {t['kind']!r} is not one of ['sequence', 'token']")
+        if t["kind"] not in TASK_KINDS: raise ConfigError(f"{src}: {where}.kind: {t['kind']!r} is not one of {list(TASK_KINDS)}")
+        try:   # the kind's settings (labels, loss, scale, score range), checked by `Task` itself (token labels: entity types)
+            if t["kind"] != "token":
+                Task(t["name"], t["kind"], tuple(t.get("labels") or ()) or (("a", "b") if t["kind"] not in ("similarity", "contrastive") else ()),
+                     **{k: tuple(v) if k == "score_range" and v else v for k, v in t.items() if k in TASK_SETTINGS and k != "loss_weight"})
+        except (ValueError, TypeError) as e: raise ConfigError(f"{src}: {where}: {_oneline(e).split(': ', 1)[-1]}") from None
         if "source" in t:
             out["tasks"].append(_source_task(t, f"{src}: {where}", base)); continue
         out["tasks"].append(_file_task(t, src, where, base))
@@ -271,14 +285,17 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
 
 # %% ../nbs/05_cli.ipynb #36c970cc
 def _read_task_file(task: dict, path: str | dict, tobj=None) -> list:
-    from mtst.data import DataError, read_conll, read_csv, read_jsonl
+    from mtst.data import PAIR_KINDS, DataError, read_conll, read_csv, read_jsonl, read_pairs
     if "source" in task:   # `path` is the resolved source mapping of one split
         from mtst.hfdata import load_source
         try: return load_source(path, task["name"], task["kind"], task=tobj)[1]
         except DataError as e: raise ConfigError(f"task {task['name']!r}: {_oneline(e)}") from None
     fmt = task["format"]
+    if task["kind"] in PAIR_KINDS:
+        return read_pairs(path, tobj or task["name"], task["text_column"], task["pair_column"], task["label_column"],
+                          task["negative_column"], sep={"tsv": "\t", "csv": ","}.get(fmt), kind=task["kind"])
     if fmt == "jsonl":
-        if task["kind"] == "sequence":
+        if task["kind"] in ("sequence", "multilabel"):
             return read_jsonl(path, [tobj] if tobj else None, text_field=task["text_column"], span_field="\0none",
                               label_fields=[task["label_column"]], required=())
         return read_jsonl(path, [tobj] if tobj else None, text_field=task["text_column"], span_field=task["span_column"],
@@ -290,7 +307,7 @@ def _rename(examples: list, task: dict) -> list:
     "jsonl sequence labels come keyed by their column; key them by the task name."
     from dataclasses import replace
     col, name = task.get("label_column"), task["name"]
-    if task.get("format") != "jsonl" or task["kind"] != "sequence" or col == name: return examples
+    if task.get("format") != "jsonl" or task["kind"] not in ("sequence", "multilabel") or col == name: return examples
     return [replace(e, labels={name: e.labels[col]} if col in e.labels else {}) for e in examples]
 
 def config_tasks(cfg: dict) -> list:
@@ -299,11 +316,11 @@ def config_tasks(cfg: dict) -> list:
     from mtst.data import DataError, Task
     out = []
     for t in cfg["tasks"]:
-        kw = {k: t[k] for k in ("head", "pooling", "loss_weight", "dropout") if k in t}
-        if t["labels"]:
+        kw = {k: tuple(t[k]) if k == "score_range" and t[k] else t[k] for k in TASK_SETTINGS if k in t}
+        if t["labels"] or t["kind"] in ("similarity", "contrastive") and (t["kind"] == "contrastive" or t.get("score_range")):
             try:
                 out.append(Task.for_entities(t["name"], t["labels"], **kw) if t["kind"] == "token" else
-                           Task(t["name"], "sequence", tuple(t["labels"]), **kw))
+                           Task(t["name"], t["kind"], tuple(t["labels"] or ()), **kw))
             except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None
             continue
         if "source" in t:   # label names from the data set's ClassLabel feature (or sorted from its rows)
@@ -328,7 +345,7 @@ def check_task_data(cfg: dict, examples: list, split: str = "train") -> None:
         if "source" in t:
             raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: no {split} example in source {t[split]} has a label for it; "
                               "check the source's label/tags column")
-        key = None if t["format"] == "conll" else "label_column" if t["kind"] == "sequence" else "span_column"
+        key = None if t["format"] == "conll" else "span_column" if t["kind"] == "token" else "label_column"
         hint = (f" (column {t[key]!r}); check {key} and text_column {t['text_column']!r}" if key else
                 "; check that the file holds word/tag lines")
         raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: no {split} example in {t[split]} "
@@ -343,8 +360,8 @@ def read_split(cfg: dict, split: str, tasks: list | None = None) -> list:
         if not t.get(split): continue
         for e in _rename(_read_task_file(t, t[split], tasks[t["name"]]), t):
             if not e.labels: continue
-            key = (e.source, e.text)
-            if key not in merged: merged[key] = Example(e.text, dict(e.labels), e.source, e.words)
+            key = (e.source, e.text, e.pair, e.negative)
+            if key not in merged: merged[key] = Example(e.text, dict(e.labels), e.source, e.words, e.pair, e.negative)
             else:
                 merged[key].labels.update(e.labels)
                 if merged[key].words is None: merged[key].words = e.words
@@ -610,7 +627,9 @@ def format_prediction(text: str, pred: dict) -> str:
     "One prediction as readable lines: sentence labels with confidence, entities inline as [text](TYPE)."
     lines = [text]
     for task, v in pred.items():
-        if isinstance(v, dict) and "label" in v:
+        if isinstance(v, dict) and "cosine" in v: lines.append(f"  {task}: cosine {v['cosine']:.3f}")
+        elif isinstance(v, dict) and "labels" in v: lines.append(f"  {task}: " + (", ".join(v["labels"]) or "(none)"))
+        elif isinstance(v, dict) and "label" in v:
             score = v.get("score")
             lines.append(f"  {task}: {v['label']}" + (f" ({score:.2f})" if isinstance(score, float) else ""))
         elif isinstance(v, (list, tuple)):
@@ -683,7 +702,13 @@ def cmd_predict(a) -> int:
         device = resolve_device(a.device)
         model, _ = load_run(a.run_dir)
         model.to(device)
-    preds = model.predict(texts, batch_size=a.batch_size)
+    pairs = [t.split("\t") for t in texts]   # a tab separates the two texts of a pair (for the tasks over two texts)
+    if any(len(p) > 1 for p in pairs):
+        if bad := [i for i, p in enumerate(pairs) if len(p) != 2]:
+            raise ConfigError(f"input {bad[0] + 1}: {len(pairs[bad[0]])} tab-separated text(s); give every input as one text, "
+                              "or every input as two texts separated by a tab (a pair)")
+        if a.backend != "torch": raise ConfigError("--backend onnx serves the one-text tasks; predict pairs with --backend torch")
+    preds = model.predict([tuple(p) for p in pairs] if len(pairs[0]) == 2 else texts, batch_size=a.batch_size)
     for t, p in zip(texts, preds):
         print(json.dumps({"text": t, **_jsonable(p)}, ensure_ascii=False) if a.json else format_prediction(t, p))
     return 0

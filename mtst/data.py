@@ -28,8 +28,8 @@ __all__ = ['TASK_KINDS', 'PAIR_KINDS', 'HEAD_TYPES', 'TASK_LOSSES', 'SHIPPED_TOP
            'SHIPPED_ENTITY_TYPES', 'SPLITS', 'DataError', 'Span', 'Task', 'Example', 'word_spans', 'words_of',
            'example_words', 'check_spans', 'spans_to_bio', 'bio_to_spans', 'normalize_bio', 'check_label', 'check_text',
            'DataWarning', 'warn_conflicts', 'read_jsonl', 'write_jsonl', 'join_tokens', 'tokens_to_spans', 'read_conll',
-           'read_csv', 'shipped_tasks', 'data_dir', 'load_shipped', 'label_counts', 'jaccard', 'find_duplicates',
-           'encode_examples', 'MultiTaskCollator', 'length_grouped_batches']
+           'read_csv', 'read_pairs', 'shipped_tasks', 'data_dir', 'load_shipped', 'label_counts', 'jaccard',
+           'find_duplicates', 'encode_examples', 'MultiTaskCollator', 'length_grouped_batches']
 
 # %% ../nbs/00_data.ipynb #e05474d0
 class DataError(MtstError, ValueError):
@@ -399,13 +399,14 @@ def _parse_spans(value, text: str, where: str, field_name: str, words=None) -> l
 def read_jsonl(path: str | Path, tasks: Sequence[Task] | None = None, *, text_field: str = "text",
                span_field: str = "entities", token_task: str = "ner", label_fields: Sequence[str] | None = None,
                required: Sequence[str] = ()) -> list[Example]:
-    """One JSON object per line: `text_field`, sequence labels as string fields, entity spans as a list of
+    """One JSON object per line: `text_field`, sequence labels as string fields (a multilabel task's as a list of
+    strings), entity spans as a list of
     `{start, end, label}` under `span_field` (stored as task `token_task`). `label_fields` defaults to the
     sequence tasks in `tasks`, or (no tasks) every string field except the text and `id`. Tasks named in
     `required` must be present on every line; others may be missing (= not labelled). An optional `words` field
     (a list of `[start, end]`) keeps a pre-tokenized source's words (`Example.words`)."""
     path, tmap = Path(path), _task_map(tasks)
-    if label_fields is None and tmap: label_fields = [n for n, t in tmap.items() if t.kind == "sequence"]
+    if label_fields is None and tmap: label_fields = [n for n, t in tmap.items() if t.kind in ("sequence", "multilabel")]
     out, ids, dropped = [], {}, []
     for i, line in enumerate(_read_lines(path), 1):
         if not line.strip(): continue
@@ -428,6 +429,9 @@ def read_jsonl(path: str | Path, tasks: Sequence[Task] | None = None, *, text_fi
         labels = {}
         for f in fields:
             if f not in obj or obj[f] is None: continue
+            t = tmap.get(f)
+            if t is not None and t.kind == "multilabel" or t is None and isinstance(obj[f], list) and all(isinstance(v, str) for v in obj[f]):
+                check_label(t, obj[f], where); labels[f] = list(obj[f]); continue   # a multilabel task's label names (maybe none)
             if not isinstance(obj[f], str): raise DataError(f"{where}: field {f!r} must be a string label, got {obj[f]!r}")
             check_label(tmap.get(f), obj[f], where)
             labels[f] = obj[f]
@@ -511,30 +515,34 @@ def read_conll(path: str | Path, task: str | Task = "ner", strict: bool = False,
     return out
 
 # %% ../nbs/00_data.ipynb #a74c0ea1
+def _table_rows(path: Path, columns: Sequence[str], sep: str | None = None, optional: Sequence[str] = ()):
+    """`(where, {column: cell})` for each data row of a CSV/TSV file with a header (the separator guessed unless
+    given; a quoted field may span lines: `where` names the line the row starts on); `columns` must be in the header."""
+    lines = _read_lines(path)
+    if sep is None:
+        head = next((l for l in lines if l.strip()), "")
+        sep = "\t" if path.suffix.lower() == ".tsv" or head.count("\t") > head.count(",") else ","
+    reader = csv.reader([l + "\n" for l in lines], delimiter=sep)
+    header, end = None, 0
+    for row in reader:
+        i, end = end + 1, reader.line_num
+        if not any(c.strip() for c in row): continue
+        if header is None:
+            header = [c.strip() for c in row]
+            for col in columns:
+                if col not in header: raise DataError(f"{path}:{i}: missing column {col!r} (columns: {header})")
+            continue
+        where = f"{path}:{i}"
+        if len(row) != len(header): raise DataError(f"{where}: {len(row)} fields, but the header has {len(header)}")
+        yield where, {c: row[header.index(c)] for c in [*columns, *optional] if c in header}
+
 def read_csv(path: str | Path, text_column: str, label_column: str, task: str | Task, sep: str | None = None) -> list[Example]:
     "Texts and one sequence label per row from a CSV/TSV file with a header; `task` names (or is) the task."
     path = Path(path)
     name, tobj = (task.name, task) if isinstance(task, Task) else (task, None)
-    lines = _read_lines(path)
-    if sep is None:
-        head = next(l for l in lines if l.strip())
-        sep = "\t" if path.suffix.lower() == ".tsv" or head.count("\t") > head.count(",") else ","
-    reader = csv.reader([l + "\n" for l in lines], delimiter=sep)
-    header, out, end = None, [], 0
-    for row in reader:
-        i, end = end + 1, reader.line_num  # a quoted field may span lines: report where the row starts
-        if not any(c.strip() for c in row): continue
-        if header is None:
-            header = [c.strip() for c in row]
-            for col in (text_column, label_column):
-                if col not in header:
-                    raise DataError(f"{path}:{i}: missing column {col!r} (columns: {header})")
-            ti, li = header.index(text_column), header.index(label_column)
-            continue
-        where = f"{path}:{i}"
-        if len(row) != len(header): raise DataError(f"{where}: {len(row)} fields, but the header has {len(header)}")
-        text = check_text(row[ti], where)
-        label = row[li].strip()
+    out = []
+    for where, row in _table_rows(path, (text_column, label_column), sep):
+        text, label = check_text(row[text_column], where), row[label_column].strip()
         labels = {}
         if label:
             check_label(tobj, label, where)
@@ -542,6 +550,53 @@ def read_csv(path: str | Path, text_column: str, label_column: str, task: str | 
         out.append(Example(text, labels, where))
     if not out: raise DataError(f"{path}: no data rows after the header")
     warn_conflicts(out, str(path))
+    return out
+
+
+# %% ../nbs/00_data.ipynb #091fbe84
+def _pair_label(name: str, kind: str, task: Task | None, value, where: str):
+    "A cell or JSON value as the task's label: a class name (pair), a number (similarity); checked against `task` if known."
+    if kind == "similarity" and isinstance(value, str):
+        try: value = float(value)
+        except ValueError: raise DataError(f"{where}: {name} score {value!r} is not a number") from None
+    if kind == "similarity" and (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)):
+        raise DataError(f"{where}: {name} score must be a finite number, got {value!r}")
+    if kind == "pair" and not isinstance(value, str): value = str(value)   # a JSON class id written as a number
+    check_label(task, value, where)
+    return value
+
+def read_pairs(path: str | Path, task: Task | str, text_column: str = "sentence1", pair_column: str = "sentence2",
+               label_column: str | None = "label", negative_column: str | None = None, sep: str | None = None,
+               kind: str | None = None) -> list[Example]:
+    """Examples of a task over two texts (`task.kind` 'pair', 'similarity' or 'contrastive') from a JSONL file (one
+    object per line) or a CSV/TSV file with a header: the two texts, the label (a class or a score; a contrastive task
+    has none) and an optional hard negative. Every problem is one line with file:line and the field. `task`: the
+    `Task` (labels and score range checked), or a task name with its `kind` (then `Task.from_examples` builds the task)."""
+    path = Path(path)
+    tobj = task if isinstance(task, Task) else None
+    name, kind = (task.name, task.kind) if tobj else (task, kind)
+    if kind not in PAIR_KINDS: raise ValueError(f"read_pairs reads {PAIR_KINDS} tasks; {name!r} is {kind!r}")
+    label_column = None if kind == "contrastive" else label_column
+    need = [c for c in (text_column, pair_column, label_column) if c]
+    if path.suffix.lower() == ".jsonl":
+        rows = []
+        for i, line in enumerate(_read_lines(path), 1):
+            if not line.strip(): continue
+            try: obj = json.loads(line)
+            except json.JSONDecodeError as e: raise DataError(f"{path}:{i}: malformed JSON ({e.msg} at column {e.colno})") from None
+            if not isinstance(obj, dict): raise DataError(f"{path}:{i}: expected a JSON object, got {type(obj).__name__}")
+            if miss := [c for c in need if obj.get(c) is None]: raise DataError(f"{path}:{i}: missing field {miss[0]!r}")
+            rows.append((f"{path}:{i}", obj))
+    else: rows = _table_rows(path, need, sep, optional=[negative_column] if negative_column else [])
+    out = []
+    for where, row in rows:
+        texts = [check_text(row[c], f"{where}: field {c!r}") for c in (text_column, pair_column)]
+        neg = row.get(negative_column) if negative_column else None
+        neg = check_text(neg, f"{where}: field {negative_column!r}") if neg not in (None, "") else None
+        value = row[label_column].strip() if label_column and isinstance(row[label_column], str) else row.get(label_column)
+        label = True if label_column is None else _pair_label(name, kind, tobj, value, f"{where}: field {label_column!r}")
+        out.append(Example(texts[0], {name: label}, where, pair=texts[1], negative=neg))
+    if not out: raise DataError(f"{path}: no data rows")
     return out
 
 # %% ../nbs/00_data.ipynb #3a192396

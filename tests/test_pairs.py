@@ -196,3 +196,47 @@ def test_onnx_export_serves_the_text_tasks(tmp_path, model):
     assert set(onnx.tasks) == {"tags", "sent"}                          # pair tasks: the sentence embedding serves them
     a, b = onnx.predict(["The app charged me twice"])[0], model.predict(["The app charged me twice"])[0]
     assert a["tags"]["labels"] == b["tags"]["labels"] and a["sent"]["label"] == b["sent"]["label"]
+
+
+def _pair_files(tmp_path):
+    rows = [("A plane is taking off.", "An air plane is taking off.", 5.0), ("A man plays a flute.", "A man eats a pizza.", 0.6),
+            ("A woman slices onions.", "Someone cuts an onion.", 4.2), ("Kids play football.", "The market fell today.", 0.0),
+            ("A cat sleeps on a bed.", "A cat is sleeping.", 4.8), ("Rain falls on the city.", "A dog runs in a park.", 0.4)]
+    (tmp_path / "sts.tsv").write_text("sentence1\tsentence2\tlabel\n" + "".join(f"{a}\t{b}\t{s}\n" for a, b, s in rows))
+    import json
+    (tmp_path / "nli.jsonl").write_text("".join(json.dumps({"premise": a, "hypothesis": b, "label": "entailment" if s > 2 else "neutral"}) + "\n"
+                                                for a, b, s in rows))
+    (tmp_path / "tags.jsonl").write_text("".join(json.dumps({"text": a, "tags": ["long"] if len(a) > 20 else ["short", "tidy"]}) + "\n"
+                                                 for a, _, _ in rows))
+    return rows
+
+
+def test_cli_trains_and_predicts_pair_tasks(tmp_path, capsys):
+    import yaml
+    from mtst.cli import main
+    _pair_files(tmp_path)
+    cfg = {"backbone": "sentence-transformers/all-MiniLM-L6-v2", "max_length": 32, "output_dir": str(tmp_path / "run"),
+           "tasks": [{"name": "sts", "kind": "similarity", "format": "tsv", "train": "sts.tsv", "validation": "sts.tsv", "score_range": [0, 5]},
+                     {"name": "nli", "kind": "pair", "format": "jsonl", "train": "nli.jsonl", "validation": "nli.jsonl",
+                      "text_column": "premise", "pair_column": "hypothesis"},
+                     {"name": "tags", "kind": "multilabel", "format": "jsonl", "train": "tags.jsonl", "validation": "tags.jsonl"}],
+           "training": {"epochs": 1, "batch_size": 4, "max_steps": 2}}
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(cfg))
+    assert main(["train", str(tmp_path / "c.yaml"), "--no-progress"]) == 0, capsys.readouterr().err
+    assert main(["predict", str(tmp_path / "run"), "A plane is taking off.\tAn air plane is taking off."]) == 0
+    out = capsys.readouterr().out
+    assert "sts: cosine" in out and "nli: " in out, out
+    assert main(["predict", str(tmp_path / "run"), "A cat sleeps on a bed."]) == 0
+    assert "tags: " in capsys.readouterr().out
+    bad = {**cfg, "tasks": [{**cfg["tasks"][0], "score_range": [0, 1]}]}   # STS-B's 5.0 is out of this range
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(bad))
+    assert main(["train", str(tmp_path / "bad.yaml"), "--no-progress", "--output-dir", str(tmp_path / "bad")]) == 2
+    err = capsys.readouterr().err
+    assert "sts.tsv:2: field 'label': sts score 5.0 is outside its range [0, 1]" in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "bad").exists()
+    for edit, msg in [({"kind": "similarity", "labels": ["a", "b"]}, "a similarity task has no labels"),
+                      ({"kind": "pair", "format": "conll", "score_range": None}, "format jsonl, csv or tsv, not conll"),
+                      ({"kind": "regression"}, "is not one of ['sequence', 'token', 'multilabel', 'pair', 'similarity', 'contrastive']")]:
+        (tmp_path / "e.yaml").write_text(yaml.safe_dump({**cfg, "tasks": [{**cfg["tasks"][0], **edit}]}))
+        assert main(["train", str(tmp_path / "e.yaml"), "--dry-run"]) == 2
+        assert msg in capsys.readouterr().err, msg

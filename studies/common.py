@@ -74,7 +74,8 @@ def run_all(res, a, splits: dict, arms: dict, seeds) -> None:
         rec = train_run(splits, names, cfg, seed, a.model, prepare=prepare)
         if finish is not None: rec.update(finish())
         res.add(f"{arm}/seed{seed}", arm, rec)
-        scores = ", ".join(f"{t} {v.get('f1', v.get('accuracy')):.4f}" for t, v in rec["test"].items() if isinstance(v, dict))
+        main = lambda v: next(v[m] for m in ("f1", "accuracy", "spearman", "micro_f1", "mrr") if m in v)   # each kind's headline
+        scores = ", ".join(f"{t} {main(v):.4f}" for t, v in rec["test"].items() if isinstance(v, dict))
         print(f"[{i}/{len(todo)}] {arm} seed {seed}: {rec['steps']} steps, best {rec['best_step']}, "
               f"{'stopped early' if rec['stopped_early'] else ('STILL IMPROVING' if rec['still_improving'] else 'cap')}, "
               f"test {scores}, {rec['cpu_seconds']:.0f} CPU-s, {time.perf_counter() - t0:.0f} s", flush=True)

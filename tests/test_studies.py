@@ -213,3 +213,18 @@ def test_balancing_smoke(backbone, tmp_path):
         assert {"ner|sst2 all", "ner|sst2 layer.0"} <= set(r["conflicts"])
         assert all(-1 <= c["mean_cos"] <= 1 and c["measurements"] >= 1 for c in r["conflicts"].values())
     assert runs["pcgrad"]["config"]["balancing"] == "pcgrad" and "conflicts" not in runs["single/ner"]
+
+
+def test_embedding_smoke(backbone, tmp_path):
+    "The STS-B arm trains the similarity task with the chosen loss; every arm measures its encoder on STS-B dev, the same figure as its test Spearman."
+    import embedding
+    out = tmp_path / "e.json"
+    embedding.main(["--budget", "smoke", "--model", backbone, "--seeds", "0", "--arms", "stsb/cosine_mse", "multi+stsb+nli",
+                    "--out", str(out)])
+    data = json.loads(out.read_text())
+    check_schema(data, "embedding", "smoke")
+    runs = {r["arm"]: r for r in data["runs"]}
+    assert set(runs) == {"stsb/cosine_mse", "multi+stsb+nli"} and runs["multi+stsb+nli"]["tasks"] == ["ner", "sst2", "agnews", "stsb", "nli"]
+    for r in runs.values():
+        assert r["stsb_dev_spearman"] == pytest.approx(r["test"]["stsb"]["spearman"], abs=1e-4)   # two roads to one number
+    assert set(runs["multi+stsb+nli"]["test"]["nli"]) >= {"accuracy", "macro_f1"}

@@ -22,7 +22,8 @@ __all__ = ['STUDY_TASKS', 'TEST_SPLIT', 'REPORT_METRIC', 'FLOORS', 'STUDY_SCHEMA
            'curve_frame', 'arm_summary', 'quality_table', 'stopping_table', 'floors_met', 'at_point',
            'multi_vs_single_readings', 'reading_sentences', 'plot_curves', 'schedule_verdicts', 'step_shares',
            'strategy_table', 'strategy_sentences', 'lr_grid', 'pooling_table', 'pooling_sentences', 'parse_arm',
-           'chosen_rates', 'strategy_comparison', 'size_curve', 'balancing_table', 'conflict_table']
+           'chosen_rates', 'strategy_comparison', 'size_curve', 'balancing_table', 'conflict_table', 'embedding_table',
+           'embedding_sentences']
 
 # %% ../nbs/04c_studies.ipynb #165b4b10
 STUDY_TASKS = {"ner": "conll", "sst2": "sst2", "agnews": "agnews",   # task name -> data set (mtst.hfdata.real_source)
@@ -672,3 +673,46 @@ def conflict_table(study: dict):
     df = pd.DataFrame(rows)
     return df.groupby(["arm", "pair", "group"], sort=False).agg(**{"mean cos": ("mean cos", "mean"), "share < 0": ("share < 0", "mean"),
                                                                    "seeds": ("seed", "nunique"), "measurements": ("measurements", "sum")})
+
+# %% ../nbs/04c_studies.ipynb #71b7f489
+def embedding_table(study: dict, untrained: float, reference: str = "multi", split: str = "test"):
+    """One row per arm of the embedding study: seeds, STS-B dev Spearman of the trained encoder (mean ± s.d.) and its
+    difference to `untrained` (the encoder before training, e.g. `pooling_table`'s mean pooling), each task's score,
+    and against `reference` (paired by seed, 95% t-interval, a verdict with ≥ 3 seeds): the STS-B difference and Δm%
+    over `reference`'s tasks."""
+    import pandas as pd
+    from mtst.evaluation import compare_seeds, delta_m
+    runs = {(r["arm"], r["seed"]): r for r in study["runs"]}
+    ref_tasks = next((r["tasks"] for r in study["runs"] if r["arm"] == reference), [])
+    rows = []
+    for arm in dict.fromkeys(r["arm"] for r in study["runs"]):
+        seeds = sorted(s for a, s in runs if a == arm)
+        sts = [runs[arm, s]["stsb_dev_spearman"] for s in seeds]
+        row = {"arm": arm, "seeds": len(seeds), "STS-B dev": f"{np.mean(sts):.3f}" + (f" ± {np.std(sts, ddof=1):.3f}" if len(sts) > 1 else ""),
+               "STS-B − untrained": float(np.mean(sts)) - untrained}
+        for t in dict.fromkeys(t for s in seeds for t in runs[arm, s]["tasks"] if t != "stsb"):
+            v = [_metric(t, runs[arm, s][split][t]) for s in seeds]
+            row[t] = f"{np.mean(v):.3f}" + (f" ± {np.std(v, ddof=1):.3f}" if len(v) > 1 else "")
+        paired = [s for s in seeds if (reference, s) in runs]
+        if arm != reference and ref_tasks and set(ref_tasks) <= set(runs[arm, seeds[0]]["tasks"]) and len(paired) >= 2:
+            say = lambda v: v.verdict if len(paired) >= 3 else f"{len(paired)} seeds: not ranked"
+            v = compare_seeds([runs[arm, s]["stsb_dev_spearman"] for s in paired], [runs[reference, s]["stsb_dev_spearman"] for s in paired])
+            row.update({f"STS-B − {reference}": v.diff, "STS-B interval": f"[{v.low:+.3f}, {v.high:+.3f}]", "STS-B verdict": say(v)})
+            dm = [delta_m({t: _metric(t, runs[arm, s][split][t]) for t in ref_tasks}, {t: _metric(t, runs[reference, s][split][t]) for t in ref_tasks})
+                  for s in paired]
+            v = compare_seeds(dm, [0.0] * len(dm))
+            row.update({f"Δm % vs {reference}": v.diff, "Δm interval": f"[{v.low:+.1f}, {v.high:+.1f}]", "Δm verdict": say(v)})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("arm")
+
+def embedding_sentences(table, untrained: float, reference: str = "multi") -> list[str]:
+    "One sentence per arm of `embedding_table`, quoting its numbers (a verdict only where the table gives one)."
+    out = []
+    for arm, r in table.iterrows():
+        s = (f"{arm}: STS-B dev Spearman {r['STS-B dev']} over {r['seeds']} seed(s), {r['STS-B − untrained']:+.3f} against the "
+             f"untrained encoder ({untrained:.3f})")
+        if isinstance(r.get("STS-B verdict"), str) and r["STS-B verdict"]:
+            s += (f"; against {reference}: STS-B {r[f'STS-B − {reference}']:+.3f} {r['STS-B interval']} ({r['STS-B verdict']}), "
+                  f"Δm {r[f'Δm % vs {reference}']:+.1f}% {r['Δm interval']} over its tasks ({r['Δm verdict']})")
+        out.append(s + ".")
+    return out

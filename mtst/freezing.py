@@ -350,7 +350,9 @@ def __call__(self: FeatureCache, indices: Sequence[int] | None, input_ids: torch
     self.check()
     B, T = input_ids.shape
     if indices is not None and len(indices) != B:
-        raise ValueError(f"FeatureCache: {len(indices)} indices for a batch of {B} examples")
+        raise ValueError(f"FeatureCache: {len(indices)} indices for a batch of {B} rows" + (
+            "; a batch with the second texts of pair tasks has more rows than examples: use the cache by content "
+            "(indices=None, or `cache.attach()`)" if B > len(indices) else ""))
     n_real = attention_mask.sum(1)
     if not torch.equal(attention_mask.bool(), torch.arange(T, device=n_real.device) < n_real[:, None]):
         raise ValueError("FeatureCache: the batch is not right-padded (attention_mask must be 1...1 0...0)")

@@ -240,3 +240,18 @@ def test_cli_trains_and_predicts_pair_tasks(tmp_path, capsys):
         (tmp_path / "e.yaml").write_text(yaml.safe_dump({**cfg, "tasks": [{**cfg["tasks"][0], **edit}]}))
         assert main(["train", str(tmp_path / "e.yaml"), "--dry-run"]) == 2
         assert msg in capsys.readouterr().err, msg
+
+
+def test_feature_cache_serves_pair_batches_by_content(encoder, batch):
+    "A frozen backbone's cache works by content with the rows of second texts; by index it refuses with a hint."
+    from mtst.freezing import FeatureCache, freeze
+    torch.manual_seed(0)
+    m = MultiTaskModel(encoder, TASKS).eval()
+    freeze(m, "backbone")
+    cache = FeatureCache(m)
+    with pytest.raises(ValueError, match="use the cache by content"): cache(list(range(5)), batch["input_ids"], batch["attention_mask"])
+    with torch.no_grad():
+        with cache.attached(): cached = m(batch["input_ids"], batch["attention_mask"], labels=batch["labels"], pairs=batch["pairs"]).losses
+        plain = m(batch["input_ids"], batch["attention_mask"], labels=batch["labels"], pairs=batch["pairs"]).losses
+    assert cache.misses == batch["input_ids"].shape[0]
+    for k in plain: torch.testing.assert_close(cached[k], plain[k], atol=1e-5, rtol=1e-5)

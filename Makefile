@@ -1,13 +1,16 @@
 # The two commands of the README, plus the maintainer's helpers. Run inside the venv.
 PY ?= python
 
-.PHONY: test course studies refresh export clean sync-links
+.PHONY: test test-slow course studies refresh export clean sync-links
 
 # test processes (pytest-xdist); each uses one thread, so JOBS = the cores you give the tests
 JOBS ?= 2
 
 test:            ## the test suite: every notebook with tiny parameters + unit tests, JOBS at a time
-	$(PY) -m pytest -q -n $(JOBS) --dist worksteal --durations=20 tests
+	$(PY) -m pytest -q -n $(JOBS) --dist worksteal --durations=20 -m "not slow" tests
+
+test-slow:       ## the slow checks: several processes (DDP, kill -9 and resume) and the studies on real data at smoke
+	$(PY) -m pytest -q -n $(JOBS) --dist worksteal --durations=10 -m slow tests
 
 course:          ## the main job: every notebook with default parameters into runs/latest
 	$(PY) tools/nbrun.py --out runs/latest

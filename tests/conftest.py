@@ -1,4 +1,5 @@
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -24,9 +25,20 @@ SLOW_FIRST = ("test_two_process_resume_after_kill9", "test_notebook_runs[07_serv
               "test_multi_vs_single_smoke", "test_backbones.py")
 
 
+# The checks that start several processes or train on the real data sets: `make test-slow` (`pytest -m slow`) runs them,
+# `make test` (`-m "not slow"`) the rest: every notebook at smoke and the unit tests. CI runs both.
+SLOW = re.compile(r"kill9|two_process|in_two_processes|test_studies\.py::test_\w+_smoke|test_real_data_config")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: several processes or real data (make test-slow)")
+
+
 def pytest_collection_modifyitems(config, items):
     def rank(item):
         return next((i for i, p in enumerate(SLOW_FIRST) if p in item.nodeid), len(SLOW_FIRST))
+    for item in items:
+        if SLOW.search(item.nodeid): item.add_marker(pytest.mark.slow)
     items.sort(key=rank)   # stable: the rest keep their file order
 
 

@@ -361,3 +361,9 @@ def test_scratch_bert_matches_hf(enc):
     real = b["attention_mask"].bool()
     assert len(ours) == len(ref) == 7
     assert max((o[real] - r[real]).abs().max().item() for o, r in zip(ours, ref)) <= 1e-5
+
+
+def test_the_128_token_training_limit_lesson_01_quotes():
+    "Lesson 01 says the default model was trained on at most 128 tokens: its model card says so."
+    from mtst.core import default_model_dir
+    assert "The sequence length was limited to 128 tokens" in (default_model_dir() / "README.md").read_text(encoding="utf-8")

@@ -228,6 +228,9 @@ def test_cli_trains_and_predicts_pair_tasks(tmp_path, capsys):
     assert "sts: cosine" in out and "nli: " in out, out
     assert main(["predict", str(tmp_path / "run"), "A cat sleeps on a bed."]) == 0
     assert "tags: " in capsys.readouterr().out
+    assert main(["evaluate", str(tmp_path / "run"), "--split", "validation"]) == 0
+    out = capsys.readouterr().out
+    assert "spearman" in out and "macro_f1" in out and "micro_f1" in out, out
     bad = {**cfg, "tasks": [{**cfg["tasks"][0], "score_range": [0, 1]}]}   # STS-B's 5.0 is out of this range
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(bad))
     assert main(["train", str(tmp_path / "bad.yaml"), "--no-progress", "--output-dir", str(tmp_path / "bad")]) == 2
@@ -255,3 +258,20 @@ def test_feature_cache_serves_pair_batches_by_content(encoder, batch):
         plain = m(batch["input_ids"], batch["attention_mask"], labels=batch["labels"], pairs=batch["pairs"]).losses
     assert cache.misses == batch["input_ids"].shape[0]
     for k in plain: torch.testing.assert_close(cached[k], plain[k], atol=1e-5, rtol=1e-5)
+
+
+
+@pytest.mark.parametrize("balancing", ["pcgrad", "famo", "uncertainty"])
+def test_balancing_methods_take_pair_tasks(balancing):
+    "Gradient and loss balancing see the pair tasks' losses like any other task's (one joint step holds every task)."
+    from mtst.training import MultiTaskTrainer, TrainConfig
+    torch.manual_seed(0)
+    tasks = [STS, NLI, SENT]
+    ex = [e for e in EXAMPLES if set(e.labels) & {"sts", "nli", "sent"}]
+    ex = [Example(e.text, {k: v for k, v in e.labels.items() if k in ("sts", "nli", "sent")}, e.source, pair=e.pair) for e in ex]
+    m = MultiTaskModel(SentenceEncoder(), tasks)
+    tr = MultiTaskTrainer(m, ex * 2, None, TrainConfig(epochs=1, batch_size=3, lr=1e-4, schedule="joint", balancing=balancing,
+                                                          progress=False, max_steps=2))
+    tr.fit()
+    losses = tr.history[(tr.history["split"] == "train") & (tr.history["metric"] == "loss")]
+    assert set(losses["task"]) >= {"sts", "nli", "sent"} and np.isfinite(losses["value"]).all()

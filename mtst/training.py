@@ -289,7 +289,7 @@ def evaluate(model, features: list[dict], tasks, collator, batch_size: int = 64,
             batch = collator([features[i] for i in idx])
             with torch.autocast(device.type, dtype=autocast_dtype or torch.bfloat16, enabled=autocast_dtype is not None):
                 out = core(input_ids=batch["input_ids"].to(device), attention_mask=batch["attention_mask"].to(device),
-                           tasks=[t.name for t in tasks], pairs={k: v.to(device) for k, v in batch.get("pairs", {}).items()})
+                           tasks=[t.name for t in tasks], **({"pairs": {k: v.to(device) for k, v in batch["pairs"].items()}} if "pairs" in batch else {}))
             for t in tasks:
                 if t.name in batch["labels"]:
                     _collect(t, batch["labels"][t.name].cpu(), out.logits[t.name].float().cpu(), out, batch, core.heads[t.name], gold, pred)
@@ -1024,6 +1024,11 @@ def _resume(self: MultiTaskTrainer, ck: Path, saved: tuple) -> None:
             self.best_state = load_best(self.out).state_dict()
 
 # %% ../nbs/04_training.ipynb #19fe5636
+def _pairs_kw(batch: dict, dev, keep=None) -> dict:
+    "`pairs=` for a batch that holds tasks over two texts (only then: a model without pair tasks needs no such argument)."
+    if "pairs" not in batch: return {}
+    return {"pairs": {k: v.to(dev) for k, v in batch["pairs"].items() if keep is None or k in keep}}
+
 @patch
 def _forward_losses(self: MultiTaskTrainer, task: str | None, idx: list[int], model: nn.Module | None = None) -> dict[str, torch.Tensor]:
     """The fp32 loss of each task labelled in the batch `idx` of `task` (None: every task), under the run's autocast;
@@ -1034,7 +1039,7 @@ def _forward_losses(self: MultiTaskTrainer, task: str | None, idx: list[int], mo
     with torch.autocast(dev.type, dtype=self.autocast_dtype or torch.bfloat16, enabled=self.autocast_dtype is not None):
         out = (model or self.train_model)(input_ids=batch["input_ids"].to(dev), attention_mask=batch["attention_mask"].to(dev),
                                           labels={k: v.to(dev) for k, v in labels.items()}, tasks=list(labels),
-                                          pairs={k: v.to(dev) for k, v in batch.get("pairs", {}).items() if k in labels})
+                                          **_pairs_kw(batch, dev, labels))
     return {k: v.float() for k, v in out.losses.items()}
 
 @patch

@@ -61,7 +61,8 @@ def run_all(res, a, splits: dict, arms: dict, seeds) -> None:
     """Train every (arm, seed) not yet in `res` and record each at once. `arms`: {arm: (task names, TrainConfig)},
     {arm: (task names, TrainConfig, prepare)}, `prepare(model)` changing the fresh model before training (LoRA, freezing),
     or {arm: (task names, TrainConfig, prepare, finish)}, `finish()` returning extra fields for the record (e.g. what a
-    callback of the config measured)."""
+    callback of the config measured), or {arm: (task names, TrainConfig, prepare, finish, runner)}, `runner` taking
+    `mtst.studies.train_run`'s arguments and returning a record of its form (e.g. another library's trainer)."""
     import torch
     from mtst.studies import train_run
     if a.threads: torch.set_num_threads(a.threads)
@@ -69,9 +70,9 @@ def run_all(res, a, splits: dict, arms: dict, seeds) -> None:
     print(f"{res.data['study']} ({a.budget}): {len(todo)} run(s) to do -> {res.path}", flush=True)
     for i, (arm, seed) in enumerate(todo, 1):
         names, cfg, *hooks = arms[arm]
-        prepare, finish = (list(hooks) + [None, None])[:2]
+        prepare, finish, runner = (list(hooks) + [None, None, None])[:3]
         t0 = time.perf_counter()
-        rec = train_run(splits, names, cfg, seed, a.model, prepare=prepare)
+        rec = (runner or train_run)(splits, names, cfg, seed, a.model, prepare=prepare)
         if finish is not None: rec.update(finish())
         res.add(f"{arm}/seed{seed}", arm, rec)
         main = lambda v: next(v[m] for m in ("f1", "accuracy", "spearman", "micro_f1", "mrr") if m in v)   # each kind's headline

@@ -228,3 +228,16 @@ def test_embedding_smoke(backbone, tmp_path):
     for r in runs.values():
         assert r["stsb_dev_spearman"] == pytest.approx(r["test"]["stsb"]["spearman"], abs=1e-4)   # two roads to one number
     assert set(runs["multi+stsb+nli"]["test"]["nli"]) >= {"accuracy", "macro_f1"}
+
+
+def test_embedding_st_reference_smoke(backbone, tmp_path):
+    "sentence-transformers' own trainer runs the STS-B recipe and its record has the study's form."
+    import embedding
+    out = tmp_path / "e.json"
+    embedding.main(["--budget", "smoke", "--model", backbone, "--seeds", "0", "--arms", "stsb/st-reference", "--out", str(out)])
+    data = json.loads(out.read_text())
+    check_schema(data, "embedding", "smoke")
+    (r,) = data["runs"]
+    assert r["config"]["trainer"] == "sentence_transformers.SentenceTransformerTrainer" and r["steps"] > 0
+    assert r["stsb_dev_spearman"] == r["test"]["stsb"]["spearman"] and -1 <= r["stsb_dev_spearman"] <= 1
+    assert r["curve"] and r["best_step"] in [p["step"] for p in r["curve"]]

@@ -140,7 +140,7 @@ def _token_examples(ds, task, tokens_column, tags_column, split, dname, strict) 
 
 # %% ../nbs/00c_hf_data.ipynb #8a97de8b
 def from_hf(data, name: str, kind: str, split: str | None = None, task: Task | None = None, text_column: str | None = None,
-            label_column: str = "label", tokens_column: str = "tokens", tags_column: str = "ner_tags",
+            label_column: str | None = None, tokens_column: str = "tokens", tags_column: str = "ner_tags",
             dataset_name: str | None = None, strict: bool = False, pair_column: str | None = None,
             negative_column: str | None = None, **task_kw) -> tuple[Task, list[Example]]:
     """One task's `(Task, examples)` from a `datasets.Dataset` (or one `split` of a `DatasetDict`). A sequence or
@@ -148,8 +148,12 @@ def from_hf(data, name: str, kind: str, split: str | None = None, task: Task | N
     `tags_column` (IOB1 or IOB2, written as IOB2 spans). A task over two texts reads `text_column` and `pair_column`
     (default: the first of `PAIR_COLUMNS` the dataset has, e.g. `sentence1`/`sentence2`, `premise`/`hypothesis`),
     its `label_column` (a class for 'pair', a score for 'similarity'; none for 'contrastive', which may read a hard
-    negative from `negative_column`). `task`: an existing vocabulary to check against (default: built by `hf_task`)."""
+    negative from `negative_column`). `label_column` defaults to `label` (for a similarity task: `score` where the
+    dataset has it and no `label`, as sentence-transformers' STS data sets). `task`: an existing vocabulary to check
+    against (default: built by `hf_task`)."""
     ds, split, dname = _pick_split(data, split, dataset_name)
+    if label_column is None:
+        label_column = "score" if kind == "similarity" and "score" in ds.column_names and "label" not in ds.column_names else "label"
     if task is None: task = hf_task(ds, name, kind, tags_column if kind == "token" else label_column, split, dname, **task_kw)
     elif task.kind != kind: raise ValueError(f"task {task.name!r} is a {task.kind} task, not {kind}")
     if kind in PAIR_KINDS:

@@ -164,6 +164,9 @@ def test_from_hf_reads_pair_datasets():
     sts = Dataset.from_dict({"sentence1": ["a b", "c d"], "sentence2": ["a c", "e f"], "label": [4.6, 0.2]})
     task, ex = from_hf(sts, "sts", "similarity")
     assert task.score_range == (0.0, 5.0) and ex[0].labels == {"sts": pytest.approx(4.6)}
+    st_style = Dataset.from_dict({"sentence1": ["a b", "c d"], "sentence2": ["a c", "e f"], "score": [0.92, 0.04]})   # sentence-transformers/stsb
+    task, ex = from_hf(st_style, "sts", "similarity")
+    assert task.score_range == (0.0, 1.0) and ex[1].labels == {"sts": pytest.approx(0.04)}
     trip = Dataset.from_dict({"anchor": ["q1", "q2"], "positive": ["p1", "p2"], "negative": ["n1", "n2"]})
     task, ex = from_hf(trip, "ret", "contrastive", negative_column="negative")
     assert task.kind == "contrastive" and (ex[0].pair, ex[0].negative, ex[0].labels) == ("p1", "n1", {"ret": True})

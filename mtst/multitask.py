@@ -145,7 +145,8 @@ class MultiTaskModel(nn.Module, ModelHubMixin, library_name="mtst", repo_url="ht
         return names
 
     def extra_repr(self) -> str:
-        return "tasks: " + ", ".join(f"{t.name} ({t.kind}, {t.head}, {t.num_labels} labels)" for t in self.tasks.values())
+        return "tasks: " + ", ".join(f"{t.name} ({t.kind}, " + (f"{t.loss} loss)" if t.loss else f"{t.head}, {t.num_labels} labels)")
+                                     for t in self.tasks.values())
 
 # %% ../nbs/02_multitask.ipynb #5f3ba79e
 def _check_labels(task: Task, y, shape: tuple[int, int]) -> torch.Tensor:

@@ -329,7 +329,42 @@ def studies_markdown() -> str:
                 "random projections and the random-init backbone), the first seed's 95% bootstrap interval, the raw dot "
                 "product's Spearman, and the difference to mean pooling of the published backbone, paired over the pairs:", "",
                 _md_table(table, "arm"), "", *[f"- {line}" for line in S.pooling_sentences(S.pooling_table(pool))], ""]
+    try: wtt = S.load_study(ROOT / "studies" / "results" / "what_to_train.json")
+    except FileNotFoundError: wtt = None
+    if wtt:
+        rows = [{"task": a["task"], "strategy": a["strategy"], "lr": f"{a['lr']:g}",
+                 "validation": _metric_of(S, a["task"], r["validation"]), "test": _metric_of(S, a["task"], r["test"]),
+                 "still improving": r["still_improving"]}
+                for r in wtt["runs"] if (a := S.parse_arm(r["arm"])) and a["n"] is None and r["seed"] == 0]
+        chosen = S.chosen_rates(wtt)
+        import pandas as pd
+        order = list(wtt["design"]["grids"])
+        rows.sort(key=lambda r: (r["task"], order.index(r["strategy"]) if r["strategy"] in order else len(order), float(r["lr"])))
+        for r in rows: r["still improving"] = "yes" if r["still improving"] else ""
+        grid = pd.DataFrame(rows)
+        grid["chosen"] = [("yes" if (t, float(lr)) in {(k[1], v) for k, v in chosen.items() if k[0] == st} else "")
+                          for t, st, lr in zip(grid["task"], grid["strategy"], grid["lr"])]
+        out += ["**What to train, each strategy at its own learning rate** (`studies/what_to_train.py`, lesson 03; in progress: "
+                "the rate grids run on seed 0 first, then seeds 1 and 2 at the chosen rates, then the data-size curve). "
+                + _provenance_line(wtt), "",
+                "The grid runs so far (NER entity F1, SST-2 accuracy; a rate is chosen on validation once its strategy's grid is complete):", "",
+                _md_table(grid.set_index(["task", "strategy", "lr"]), "task, strategy, lr"), ""]
+    try: emb = S.load_study(ROOT / "studies" / "results" / "embedding.json")
+    except FileNotFoundError: emb = None
+    if emb and pool:
+        untrained = float(S.pooling_table(pool).loc["pretrained/mean", "Spearman"])
+        table = S.embedding_table(emb, untrained)
+        done = min(table["seeds"]) >= 3 and len(table) >= 6
+        out += ["**Training the embedding itself** (`studies/embedding.py`, lesson 06a" + ("" if done else "; in progress") + "). "
+                + _provenance_line(emb), "",
+                f"STS-B dev Spearman of each run's encoder (the untrained encoder: {untrained:.3f}, pooling study), the tasks' "
+                "test scores, and the multi-task arms against `multi` paired by seed:", "",
+                _md_table(table, "arm"), "", *[f"- {line}" for line in S.embedding_sentences(table, untrained)], ""]
     return "\n".join(out) if out else "No study results are committed yet.\n"
+
+
+def _metric_of(S, task: str, m: dict) -> float:
+    return round(S._metric(task, m[task]), 4)
 
 
 def sync_studies(write: bool = True) -> bool:

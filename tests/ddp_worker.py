@@ -62,6 +62,19 @@ def synthetic(n: int, seed: int):
     return out
 
 
+def synthetic_pairs(n: int, seed: int):
+    "Sentence pairs with a similarity score (0-5): the same words shuffled score high, other words low."
+    from mtst.data import Example
+    words = "alpha beta gamma delta store app pay card late slow fast good bad".split()
+    r, out = random.Random(seed), []
+    for i in range(n):
+        w = [r.choice(words) for _ in range(r.randint(3, 6))]
+        same = i % 2 == 0
+        v = r.sample(w, len(w)) if same else [r.choice(words) for _ in range(r.randint(3, 6))]
+        out.append(Example(" ".join(w), {"sts": 4.0 + r.random() if same else r.random() * 2}, f"pairs:{i}", pair=" ".join(v)))
+    return out
+
+
 def write_tiny_config(folder, backbone: str, validation: bool = True, **training) -> str:
     "A YAML config (and its JSONL files) training `tiny_tasks` on `synthetic` data with `backbone`; returns its path."
     import yaml
@@ -93,11 +106,13 @@ def tiny_tasks():
     return [Task("topic", "sequence", ("app", "store")), Task.for_entities("ner", ["STORE"])]
 
 
-def build(backbone: str, seed: int = 0):
+def build(backbone: str, seed: int = 0, pairs: bool = False):
+    from mtst.data import Task
     from mtst.encoder import SentenceEncoder
     from mtst.multitask import MultiTaskModel
     torch.manual_seed(seed)
-    return MultiTaskModel(SentenceEncoder(backbone, max_length=32), tiny_tasks())
+    extra = [Task("sts", "similarity", score_range=(0, 5))] if pairs else []
+    return MultiTaskModel(SentenceEncoder(backbone, max_length=32), tiny_tasks() + extra)
 
 
 def encoder_digest(model) -> str:
@@ -165,6 +180,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--grad-accum", type=int, default=1)
     ap.add_argument("--unfreeze-at", type=int, help="freeze the backbone before fit(); a callback unfreezes it at this epoch")
     ap.add_argument("--batch-size", type=int, default=8)
+    ap.add_argument("--pairs", action="store_true", help="add a similarity task over sentence pairs (one encoder pass per batch)")
     ap.add_argument("--lora", type=int, help="train a LoRA adapter of this rank (mtst.lora) instead of the full backbone")
     ap.add_argument("--lora-per-task", action="store_true", help="with --lora: one adapter per task plus the shared one")
     ap.add_argument("--poison", type=int, nargs=2, metavar=("RANK", "STEP"), help="NaN heads on one process after a step")
@@ -184,7 +200,7 @@ def run(a) -> tuple:
                       output_dir=a.out, progress=False, seed=1, max_steps=a.max_steps, grad_accum=a.grad_accum,
                       callbacks=[counter] + ([Sleep(a.step_sleep)] if a.step_sleep else []) + ([Poison(*a.poison)] if a.poison else [])
                       + ([StopOn(*a.stop)] if a.stop else []))
-    model = build(a.backbone, a.init_seed)
+    model = build(a.backbone, a.init_seed, a.pairs)
     if a.lora:
         from mtst.lora import add_lora
         add_lora(model, r=a.lora, alpha=2 * a.lora, per_task=a.lora_per_task)
@@ -193,7 +209,8 @@ def run(a) -> tuple:
         from mtst.freezing import freeze, unfreeze
         freeze(model, "backbone")
         cfg.callbacks.append(lambda epoch: unfreeze(model) if epoch == a.unfreeze_at else None)   # called at each epoch's start
-    trainer = MultiTaskTrainer(model, synthetic(a.n_train, 0), synthetic(16, 1), cfg)
+    more = (synthetic_pairs(a.n_train, 0), synthetic_pairs(16, 1)) if a.pairs else ([], [])
+    trainer = MultiTaskTrainer(model, synthetic(a.n_train, 0) + more[0], synthetic(16, 1) + more[1], cfg)
     try: metrics = trainer.fit(resume=a.resume)
     except Exception as e:   # what each process was told, for the tests (the traceback still follows)
         if a.weights_out: Path(f"{a.weights_out}.rank{os.environ.get('RANK', 0)}.error").write_text(f"{type(e).__name__}: {e}")

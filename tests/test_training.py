@@ -607,6 +607,7 @@ def test_two_processes_one_launch(backbone, tmp_path):
        with process 0's best weights (step 4, the only evaluation), which only process 0 kept.
     3. PCGrad averages its own gradients under DDP (autograd.grad skips DDP's hooks): both processes bit-identical.
     4. Per-task LoRA adapters under DDP (joint steps: one encoder pass per task): connected and bit-identical.
+       A similarity task over sentence pairs beside the others (each process's shard keeps its pairs whole): the same.
     5. Last, since it ends the launch: process 1's heads turn NaN after step 2; both processes stop at step 3 with the
        same one-line error naming process 1, and the run folder gets no model, metrics or best weights (process 0
        does not train on alone)."""
@@ -616,6 +617,7 @@ def test_two_processes_one_launch(backbone, tmp_path):
     also = [run("stop", "--epochs", "2", "--schedule", "round_robin", "--stop", "1", "5"),
             run("pcgrad", "--epochs", "1", "--n-train", "32", "--grad-accum", "2", "--schedule", "joint", "--balancing", "pcgrad"),
             run("lora", "--epochs", "1", "--n-train", "32", "--schedule", "joint", "--lora", "4", "--lora-per-task"),
+            run("pairs", "--epochs", "1", "--n-train", "24", "--schedule", "joint", "--pairs"),
             run("nan", "--epochs", "1", "--schedule", "round_robin", "--poison", "1", "2")]
     res = ddp_worker.launch_two(first + ["--also", json.dumps([[str(x) for x in a] for a in also])], timeout=300)
     assert res.returncode != 0, "the last run fails on purpose"
@@ -641,10 +643,11 @@ def test_two_processes_one_launch(backbone, tmp_path):
     assert r0["digest"] == r1["digest"]
     assert json.loads((tmp_path / "stop" / "metrics.json").read_text())["best_step"] == 4
     # 3. PCGrad and 4. per-task LoRA adapters
-    for name in ("pcgrad", "lora"):
+    for name in ("pcgrad", "lora", "pairs"):
         r0, r1 = ranks(name)
         assert r0["world"] == r1["world"] == 2 and r0["connected"] and r1["connected"], name
         assert r0["steps"] == r1["steps"] >= 2 and r0["digest"] == r1["digest"], name
+    assert "spearman" in json.loads((tmp_path / "pairs" / "metrics.json").read_text())["metrics_after"]["sts"]
     # 5. NaN on one process
     said = ranks("nan", "error")
     assert said[0] == said[1], said

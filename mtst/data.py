@@ -42,7 +42,9 @@ class Span:
     end: int
     label: str
 
-    def text_of(self, text: str) -> str: return text[self.start:self.end]
+    def text_of(self, text: str) -> str:
+        "The characters of `text` this span covers."
+        return text[self.start:self.end]
     def to_dict(self) -> dict:
         "The span as a plain dict (`start`, `end`, `label`), as the JSONL files write it."
         return {"start": self.start, "end": self.end, "label": self.label}

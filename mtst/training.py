@@ -104,6 +104,7 @@ class TaskScheduler:
         return sum(self.batches_per_task().values())
 
     def probabilities(self, epoch: int = 0) -> dict[str, float]:
+        "Each task's probability of being drawn for a batch in `epoch` (`task_probabilities` on the pools' sizes)."
         return task_probabilities({t: len(ix) for t, ix in self.pools.items()}, self.schedule,
                                   self.temperature, epoch, self.epochs)
 
@@ -212,6 +213,7 @@ class LossBalancer(nn.Module):
                 "sums": dict(self._sums), "counts": dict(self._counts)}
 
     def load_extra_state(self, s: dict) -> None:
+        "Restore what `extra_state` saved (DWA's weights and the per-epoch loss sums), for an exact resume."
         self.dwa_weights, self.epoch_losses = dict(s["dwa_weights"]), list(s["epoch_losses"])
         self._sums, self._counts = defaultdict(float, s["sums"]), defaultdict(int, s["counts"])
 
@@ -375,10 +377,13 @@ class TrainState:
         "A state from a dict with these fields (others are ignored)."
         return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
 
-    def save(self, path: str | Path) -> Path: return atomic_write_text(path, self.to_json())
+    def save(self, path: str | Path) -> Path:
+        "Write the state as readable JSON to `path` (atomically); returns the path."
+        return atomic_write_text(path, self.to_json())
 
     @classmethod
     def load(cls, path: str | Path) -> TrainState:
+        "The state `save` wrote to `path`; a damaged file raises `CheckpointError` naming it."
         path = Path(path)
         try: return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (ValueError, TypeError) as e: raise _damaged(path, e) from None

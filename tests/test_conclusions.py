@@ -564,3 +564,19 @@ def test_stored_outputs_name_no_path_of_the_build_machine():
             if m := re.search(machine, text):
                 bad.append(f"{p.name} cell {c.get('id')}: {m[0]}")
     assert not bad, bad
+
+
+def test_06a_replica_lines_follow_their_intervals():
+    "06a's replica: each difference lies in its interval, each verdict is what the interval says, and CoSENT − before is after − before."
+    out = output_of("06a_embedding.ipynb", 'lines.append(f"CoSENT − cosine-MSE')
+    before = float(re.search(r"Spearman ([\d.]+) before training", out)[1])
+    seen = {}
+    for m in re.finditer(r"(CoSENT|cosine-MSE): ([\d.]+), ([-+][\d.]+) \[([-+][\d.]+), ([-+][\d.]+)\] against before \(([a-z ]+)\)", out):
+        name, after, diff, lo, hi, verdict = m[1], *map(float, m.groups()[1:5]), m[6]
+        assert after - before == pytest.approx(diff, abs=1.5e-3) and lo <= diff <= hi, m[0]
+        assert verdict == ("better" if lo > 0 else "worse" if hi < 0 else "not distinguishable"), m[0]
+        seen[name] = after
+    assert set(seen) == {"CoSENT", "cosine-MSE"}, out
+    m = re.search(r"CoSENT − cosine-MSE: ([-+][\d.]+) \[([-+][\d.]+), ([-+][\d.]+)\] \(([a-z ]+)\)", out)
+    assert m and float(m[1]) == pytest.approx(seen["CoSENT"] - seen["cosine-MSE"], abs=1.5e-3)
+    assert m[4] == ("better" if float(m[2]) > 0 else "worse" if float(m[3]) < 0 else "not distinguishable")

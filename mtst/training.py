@@ -236,7 +236,7 @@ TASK_METRICS = {"sequence": ("accuracy", "macro_f1"), "token": ("precision", "re
                 "pair": ("accuracy", "macro_f1"), "similarity": ("spearman", "pearson"), "contrastive": ("accuracy", "mrr")}
 METRIC_NAMES = frozenset(m for ms in TASK_METRICS.values() for m in ms)
 
-def _collect(t, y, z, out, batch, head, gold, pred) -> None:
+def _collect(t, y, z, out, batch, gold, pred) -> None:
     "Add one batch's gold labels and predictions of task `t` (labels `y`, outputs `z`) to `gold` and `pred`."
     if t.kind in ("sequence", "pair"):
         keep = y != -100
@@ -294,7 +294,7 @@ def evaluate(model, features: list[dict], tasks, collator, batch_size: int = 64,
                            tasks=[t.name for t in tasks], **({"pairs": {k: v.to(device) for k, v in batch["pairs"].items()}} if "pairs" in batch else {}))
             for t in tasks:
                 if t.name in batch["labels"]:
-                    _collect(t, batch["labels"][t.name].cpu(), out.logits[t.name].float().cpu(), out, batch, core.heads[t.name], gold, pred)
+                    _collect(t, batch["labels"][t.name].cpu(), out.logits[t.name].float().cpu(), out, batch, gold, pred)
     res = {}
     for t in tasks:
         threshold = float(getattr(core.heads[t.name], "threshold", 0.5))
@@ -325,7 +325,7 @@ def choose_thresholds(model, features: list[dict], tasks, collator, batch_size: 
             batch = collator([features[i] for i in idx])
             out = core(input_ids=batch["input_ids"].to(core.device), attention_mask=batch["attention_mask"].to(core.device), tasks=[t.name for t in tasks])
             for t in tasks:
-                if t.name in batch["labels"]: _collect(t, batch["labels"][t.name].cpu(), out.logits[t.name].float().cpu(), out, batch, None, gold, pred)
+                if t.name in batch["labels"]: _collect(t, batch["labels"][t.name].cpu(), out.logits[t.name].float().cpu(), out, batch, gold, pred)
     chosen = {t.name: best_threshold(pred[t.name], gold[t.name])[0] for t in tasks if gold[t.name]}
     for name, th in chosen.items(): core.heads[name].threshold.fill_(th)
     return chosen

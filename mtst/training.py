@@ -291,7 +291,7 @@ def evaluate(model, features: list[dict], tasks, collator, batch_size: int = 64,
             batch = collator([features[i] for i in idx])
             with torch.autocast(device.type, dtype=autocast_dtype or torch.bfloat16, enabled=autocast_dtype is not None):
                 out = core(input_ids=batch["input_ids"].to(device), attention_mask=batch["attention_mask"].to(device),
-                           tasks=[t.name for t in tasks], **({"pairs": {k: v.to(device) for k, v in batch["pairs"].items()}} if "pairs" in batch else {}))
+                           tasks=[t.name for t in tasks], **_pairs_kw(batch, device))
             for t in tasks:
                 if t.name in batch["labels"]:
                     _collect(t, batch["labels"][t.name].cpu(), out.logits[t.name].float().cpu(), out, batch, gold, pred)

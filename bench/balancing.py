@@ -47,7 +47,7 @@ def run(variant: str, n: int, batch_size: int, seed: int, every: int, device: st
     balancing, diag = (variant.split("+")[0], variant.endswith("+diag"))
     callbacks = []
     if diag:
-        from mtst.gradients import GradientConflicts
+        from mtst.training.gradients import GradientConflicts
         callbacks.append(GradientConflicts(every=every))
     set_seed(seed)
     model = MultiTaskModel(SentenceEncoder(normalize=False), shipped_tasks())
@@ -71,7 +71,7 @@ def conflicts(a) -> None:
     import pandas as pd
     from mtst.data import load_shipped, shipped_tasks
     from mtst.encoder import SentenceEncoder
-    from mtst.gradients import GradientConflicts, conflict_summary
+    from mtst.training.gradients import GradientConflicts, conflict_summary
     from mtst.multitask import MultiTaskModel
     from mtst.training import MultiTaskTrainer, TrainConfig, set_seed
     set_seed(a.seed)

@@ -15,7 +15,7 @@ with both heads, `joint` steps (every batch holds examples of both tasks; PCGrad
 - `single/ner`, `single/sst2`: one task each, the same examples and epochs (Δm% is relative to them).
 
 Every multi-task run measures the cosine between the two tasks' gradients per layer group every `conflicts_every`
-steps (`mtst.gradients.GradientConflicts`, on a fixed probe batch) and records its summary (`conflicts`: mean
+steps (`mtst.training.gradients.GradientConflicts`, on a fixed probe batch) and records its summary (`conflicts`: mean
 cosine and the share of measurements below 0, per layer group). Early stopping on the validation mean; test scored once.
 """
 from __future__ import annotations
@@ -38,10 +38,10 @@ METHODS = ("uncertainty", "dwa", "pcgrad", "famo")
 
 
 class Conflicts:
-    "Callback: the gradient-conflict summary of the run (`mtst.gradients.conflict_summary` of its history), at its end."
+    "Callback: the gradient-conflict summary of the run (`mtst.training.gradients.conflict_summary` of its history), at its end."
     def __init__(self): self.summary = None
     def on_train_end(self, trainer):
-        from mtst.gradients import conflict_summary
+        from mtst.training.gradients import conflict_summary
         s = conflict_summary(trainer.history).reset_index()
         self.summary = {f"{r.pair} {r.group}": {"mean_cos": round(float(r.mean_cos), 5), "conflict_share": round(float(r.conflict_share), 4),
                                                 "measurements": int(r.measurements)} for r in s.itertuples()}

@@ -1,4 +1,4 @@
-"""Unit tests of mtst.gradients: the PCGrad projection, PCGrad and FAMO inside the trainer (one task = static, exact resume,
+"""Unit tests of mtst.training.gradients: the PCGrad projection, PCGrad and FAMO inside the trainer (one task = static, exact resume,
 gradient accumulation; 2 processes in test_training.py), and GradientConflicts (it logs, and changes nothing in the run). Tiny random BERT."""
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import ddp_worker
-from mtst.gradients import FAMO, GradientConflicts, PCGrad, conflict_summary, layer_group, pcgrad_project
+from mtst.training.gradients import FAMO, GradientConflicts, PCGrad, conflict_summary, layer_group, pcgrad_project
 from mtst.training import LossBalancer, MultiTaskTrainer, TrainConfig, make_balancer
 
 

@@ -204,7 +204,7 @@ def layerwise_lr_groups(model: nn.Module, base_lr: float, decay: float = 0.8, he
 class GradualUnfreezing:
     """ULMFiT-style gradual unfreezing: at epoch 0 only the heads (and pooling) plus the top `start` layers train;
     each epoch unfreezes `step` more layers, top down; the embeddings come last (`embeddings=False` keeps them
-    frozen for good). Call `.on_epoch_start(epoch)` before each epoch. `keep` are extra `freeze` strategies
+    frozen for good). Call `.on_epoch_begin(epoch)` before each epoch. `keep` are extra `freeze` strategies
     (e.g. `"head:ner"`) that stay applied throughout. Build the optimizer over *all* parameters
     (`layerwise_lr_groups` does) so that newly unfrozen layers are already in it."""
     def __init__(self, model: nn.Module, start: int = 1, step: int = 1, embeddings: bool = True, keep: Sequence = ()):
@@ -223,7 +223,7 @@ class GradualUnfreezing:
         n = self.trainable_layers(epoch)
         return self.keep + ([f"bottom:{self.n_layers - n}"] if n <= self.n_layers else [])
 
-    def on_epoch_start(self, epoch: int) -> list:
+    def on_epoch_begin(self, epoch: int, ctx=None) -> list:
         "Apply the schedule for `epoch` (0-based); returns the strategies now in force."
         self.epoch = epoch
         unfreeze(self.model)

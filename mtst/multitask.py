@@ -24,9 +24,8 @@ from .utils import atomic_write_text, eval_mode
 from .encoder import Pooling, SentenceEncoder
 
 # %% auto #0
-__all__ = ['MODEL_CONFIG', 'HEADS_WEIGHTS', 'ENCODER_DIR', 'LEGACY_CONFIG', 'FORMAT', 'FORMAT_VERSION', 'SequenceHead',
-           'TokenHead', 'make_head', 'MultiTaskOutput', 'MultiTaskModel', 'decode_entities', 'predict_texts',
-           'is_saved_multitask']
+__all__ = ['MODEL_CONFIG', 'HEADS_WEIGHTS', 'ENCODER_DIR', 'FORMAT', 'FORMAT_VERSION', 'SequenceHead', 'TokenHead', 'make_head',
+           'MultiTaskOutput', 'MultiTaskModel', 'decode_entities', 'predict_texts', 'is_saved_multitask']
 
 # %% ../nbs/02_multitask.ipynb #d3506727
 def _classifier(head: str, dim: int, num_labels: int, dropout: float) -> nn.Sequential:
@@ -373,7 +372,6 @@ def _predict_pairs(self: MultiTaskModel, pairs: list[tuple[str, str]], names: li
 
 # %% ../nbs/02_multitask.ipynb #d06b285b
 MODEL_CONFIG, HEADS_WEIGHTS, ENCODER_DIR = "config.json", "heads.safetensors", "encoder"
-LEGACY_CONFIG = "multitask.json"   # format 1 (mtst 0.1 before the Hub layout): still read
 FORMAT, FORMAT_VERSION = "mtst.MultiTaskModel", 2
 
 @patch
@@ -388,7 +386,6 @@ def _save_pretrained(self: MultiTaskModel, save_directory) -> None:
     "`ModelHubMixin`'s hook: `encoder/` (SentenceEncoder.save), `heads.safetensors`, then `config.json`, last."
     from safetensors.torch import save_file
     path = Path(save_directory)
-    (path / LEGACY_CONFIG).unlink(missing_ok=True)
     with quiet_progress(): self.encoder.save(path / ENCODER_DIR)
     heads = {f"heads.{k}": v.detach().contiguous().cpu() for k, v in self.heads.state_dict().items()}
     save_file(heads, str(path / HEADS_WEIGHTS), metadata={"format": "pt"})
@@ -477,9 +474,8 @@ model.export_encoder("encoder-only")   # the shared encoder alone, as a sentence
 
 # %% ../nbs/02_multitask.ipynb #459118b6
 def is_saved_multitask(path) -> bool:
-    "True if `path` is a folder written by `MultiTaskModel.save_pretrained` (this format or the older `multitask.json`)."
+    "True if `path` is a folder written by `MultiTaskModel.save_pretrained` (`config.json` naming this format)."
     path = Path(path)
-    if (path / LEGACY_CONFIG).is_file(): return True
     try: return json.loads((path / MODEL_CONFIG).read_text(encoding="utf-8")).get("format") == FORMAT
     except (OSError, ValueError, AttributeError): return False
 
@@ -512,7 +508,7 @@ def _from_pretrained(cls: MultiTaskModel, *, model_id: str, revision=None, cache
 @patch(cls_method=True)
 def _from_folder(cls: MultiTaskModel, path: Path, device=None) -> MultiTaskModel:
     "Rebuild a model from a local folder written by `save_pretrained` (in eval mode)."
-    cfg_file = path / (LEGACY_CONFIG if (path / LEGACY_CONFIG).is_file() else MODEL_CONFIG)
+    cfg_file = path / MODEL_CONFIG
     if not is_saved_multitask(path):
         raise FileNotFoundError(f"{path / MODEL_CONFIG}: not a saved MultiTaskModel (no config.json with format {FORMAT!r}; "
                                 f"write one with model.save_pretrained(dir))")

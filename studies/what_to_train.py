@@ -73,7 +73,7 @@ class Gradual:
         from mtst.freezing import GradualUnfreezing
         n = GradualUnfreezing(trainer.model).n_layers
         self.gu = GradualUnfreezing(trainer.model, start=max(1, n // 2), step=n)
-    def on_epoch_begin(self, epoch, trainer): self.gu.on_epoch_start(epoch)
+    def on_epoch_begin(self, epoch, trainer): self.gu.on_epoch_begin(epoch)
 
 
 def random_init(model) -> None:

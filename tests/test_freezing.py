@@ -191,12 +191,12 @@ def test_gradual_unfreezing_schedule(model):
     g = module_groups(model)
     total = count_trainable(model)
     gu = GradualUnfreezing(model, start=1, step=1, keep=["head:sentiment"])
-    gu.on_epoch_start(0)
+    gu.on_epoch_begin(0)
     assert all(p.requires_grad for _, p in g["layer.2"]) and not any(p.requires_grad for _, p in g["layer.1"])
     assert not any(p.requires_grad for _, p in g["heads.sentiment"])
-    gu.on_epoch_start(2)
+    gu.on_epoch_begin(2)
     assert all(p.requires_grad for _, p in g["layer.0"]) and not any(p.requires_grad for _, p in g["embeddings"])
-    gu.on_epoch_start(3)
+    gu.on_epoch_begin(3)
     assert count_trainable(model) == total - n_params(g["heads.sentiment"])
     sched = GradualUnfreezing(model, start=0, step=2, embeddings=False).schedule(4)
     assert sched["trainable top layers"].tolist() == [0, 2, 3, 3] and not sched["embeddings train"].any()
@@ -391,7 +391,7 @@ def test_trainer_with_attached_cache_matches_uncached(minilm):
 
     class Clock:
         def __init__(self, cache): self.cache, self.t, self.misses = cache, [], []
-        def on_epoch_start(self, epoch):
+        def on_epoch_begin(self, epoch, ctx=None):
             self.t.append(time.perf_counter()); self.misses.append(self.cache.misses if self.cache else 0)
 
     runs = {}
@@ -406,7 +406,7 @@ def test_trainer_with_attached_cache_matches_uncached(minilm):
         trainer = MultiTaskTrainer(m, examples, None, cfg)
         with cache.attached() if cache else contextlib.nullcontext():
             trainer.fit()
-        clock.on_epoch_start(2)
+        clock.on_epoch_begin(2)
         runs[use_cache] = (m, cache, clock)
     (m0, _, _), (m1, cache, clock) = runs[False], runs[True]
     epoch_misses = [b - a for a, b in zip(clock.misses, clock.misses[1:])]

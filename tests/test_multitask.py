@@ -8,7 +8,7 @@ import torch
 
 from mtst.data import MultiTaskCollator, Task, bio_to_spans, encode_examples, load_shipped, shipped_tasks, word_spans, words_of
 from mtst.encoder import SentenceEncoder
-from mtst.multitask import (HEADS_WEIGHTS, LEGACY_CONFIG, MODEL_CONFIG, MultiTaskModel, MultiTaskOutput, decode_entities,
+from mtst.multitask import (HEADS_WEIGHTS, MODEL_CONFIG, MultiTaskModel, MultiTaskOutput, decode_entities,
                             is_saved_multitask)
 from mtst.utils import TensorMemory
 
@@ -269,16 +269,6 @@ def test_export_encoder_is_a_sentence_transformers_model(model, tmp_path):
     sents = [TEXT, "The app crashed when I redeemed a voucher."]
     assert np.abs(st.encode(sents) - model.encoder.encode(sents)).max() <= 1e-6
     assert SentenceEncoder.load(out).config_dict() == model.encoder.config_dict()
-
-
-def test_legacy_multitask_json_folder_still_loads(model, batch, tmp_path):
-    path = model.save_pretrained(tmp_path / "old")
-    (path / MODEL_CONFIG).rename(path / LEGACY_CONFIG)              # the 0.1 layout: multitask.json, format_version 1
-    cfg = json.loads((path / LEGACY_CONFIG).read_text()); cfg["format_version"] = 1
-    (path / LEGACY_CONFIG).write_text(json.dumps(cfg))
-    loaded = MultiTaskModel.from_pretrained(path)
-    a, b = run(model, batch).logits, run(loaded, batch).logits
-    assert all(torch.equal(a[n], b[n]) for n in a)
 
 
 def test_hub_id_goes_through_huggingface_hub_offline(tmp_path):

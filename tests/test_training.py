@@ -14,7 +14,7 @@ import torch
 
 import ddp_worker
 from mtst.metrics import accuracy, classification_report, entity_scores, macro_f1
-from mtst.training import (SCHEDULES, CheckpointManager, LossBalancer, MultiTaskTrainer, NonFiniteLossError, TaskScheduler,
+from mtst.training import (SCHEDULES, CheckpointManager, LossBalancer, MultiTaskTrainer, NonFiniteLossError, TaskScheduler, TrainerCallback,
                            TrainConfig, task_probabilities)
 from mtst.utils import atomic_write
 
@@ -235,10 +235,11 @@ def test_nan_loss_message_without_checkpoint_and_no_warning(backbone, tmp_path):
 
 def test_nonfinite_gradient_with_finite_loss_stops_before_the_step(backbone, tmp_path):
     "A finite loss whose gradients are NaN: the step is refused, weights and checkpoints stay finite."
-    def poison_grads(epoch):
-        if epoch == 1:
-            for p in tr.model.heads["ner"].parameters(): p.register_hook(lambda g: g * float("nan"))
-    tr = trainer(backbone, tmp_path / "run", epochs=2, schedule="round_robin", callbacks=[poison_grads], eval_before=False)
+    class PoisonGrads(TrainerCallback):
+        def on_epoch_begin(self, epoch, ctx):
+            if epoch == 1:
+                for p in ctx.model.heads["ner"].parameters(): p.register_hook(lambda g: g * float("nan"))
+    tr = trainer(backbone, tmp_path / "run", epochs=2, schedule="round_robin", callbacks=[PoisonGrads()], eval_before=False)
     with pytest.raises(NonFiniteLossError) as e: tr.fit()
     msg = str(e.value)
     n = tr.scheduler.steps_per_epoch()
@@ -251,11 +252,12 @@ def test_nonfinite_gradient_with_finite_loss_stops_before_the_step(backbone, tmp
 
 
 def test_nan_loss_names_step_and_task_and_keeps_checkpoint(backbone, tmp_path):
-    def poison(epoch):  # a plain function callback runs at each epoch start
-        if epoch == 1:
-            with torch.no_grad():
-                for p in tr.model.heads["topic"].parameters(): p.fill_(float("nan"))
-    tr = trainer(backbone, tmp_path / "run", epochs=2, schedule="round_robin", callbacks=[poison], eval_before=False)
+    class Poison(TrainerCallback):
+        def on_epoch_begin(self, epoch, ctx):
+            if epoch == 1:
+                with torch.no_grad():
+                    for p in ctx.model.heads["topic"].parameters(): p.fill_(float("nan"))
+    tr = trainer(backbone, tmp_path / "run", epochs=2, schedule="round_robin", callbacks=[Poison()], eval_before=False)
     with pytest.raises(NonFiniteLossError, match=r"step \d+: the loss of task 'topic' is nan") as e:
         tr.fit()
     steps_per_epoch = tr.scheduler.steps_per_epoch()
@@ -330,9 +332,11 @@ def test_early_stopping_and_param_groups_hook(backbone):
         return [{"params": [p for n, p in model.named_parameters() if n.startswith("heads.")], "lr": 0.0},
                 {"params": [p for n, p in model.named_parameters() if not n.startswith("heads.")], "lr": 0.0}]
     epochs_started = []
+    class Started(TrainerCallback):
+        def on_epoch_begin(self, epoch, ctx): epochs_started.append(epoch)
     with pytest.warns(UserWarning, match="training.lr is 0"):
         tr = trainer(backbone, epochs=6, eval_every=1, early_stopping_patience=2, lr=0.0, warmup_ratio=0.0,
-                     param_groups=groups, callbacks=[epochs_started.append], metric="topic/accuracy")
+                     param_groups=groups, callbacks=[Started()], metric="topic/accuracy")
     backbone_w = tr.model.encoder.backbone.embeddings.word_embeddings.weight.detach().clone()
     tr.fit()
     assert seen and epochs_started == [0]  # stopped early inside epoch 0

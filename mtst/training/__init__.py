@@ -8,9 +8,10 @@ __all__ = ['SCHEDULES', 'annealed_alpha', 'task_probabilities', 'TaskScheduler',
            'plot_history', 'STATE_FILE', 'EXTRA_FILE', 'CheckpointError', 'TrainState', 'CheckpointManager',
            'ResumeError', 'resume_differences', 'replace_dir', 'load_best', 'RESUME_MAY_CHANGE', 'NonFiniteLossError',
            'TrainConfig', 'check_labels', 'check_metric', 'static_weights', 'inert_loss_weights', 'dist_info',
-           'set_seed', 'shutdown_distributed', 'TrainerCallback', 'fire', 'BestModelCallback', 'EarlyStoppingCallback',
-           'ProgressCallback', 'shared_parameters', 'pcgrad_project', 'PCGrad', 'FAMO', 'layer_group', 'task_gradients',
-           'GradientConflicts', 'conflict_summary', 'plot_conflicts', 'make_balancer', 'MultiTaskTrainer']
+           'set_seed', 'shutdown_distributed', 'TrainContext', 'TrainerCallback', 'fire', 'BestModelCallback',
+           'EarlyStoppingCallback', 'ProgressCallback', 'shared_parameters', 'pcgrad_project', 'PCGrad', 'FAMO',
+           'layer_group', 'task_gradients', 'GradientConflicts', 'conflict_summary', 'plot_conflicts', 'make_balancer',
+           'MultiTaskTrainer']
 
 # %% ../../nbs/10_training.ipynb #b48cb5b4
 from .schedule import SCHEDULES, annealed_alpha, task_probabilities, TaskScheduler
@@ -21,7 +22,8 @@ from .checkpoint import (STATE_FILE, EXTRA_FILE, CheckpointError, TrainState, Ch
 from mtst.training.config import (RESUME_MAY_CHANGE, NonFiniteLossError, TrainConfig, check_labels, check_metric, static_weights,
     inert_loss_weights)
 from .processes import dist_info, set_seed, shutdown_distributed
-from .callbacks import TrainerCallback, fire, BestModelCallback, EarlyStoppingCallback, ProgressCallback
+from mtst.training.callbacks import (TrainContext, TrainerCallback, fire, BestModelCallback, EarlyStoppingCallback,
+    ProgressCallback)
 from .gradients import (shared_parameters, pcgrad_project, PCGrad, FAMO, layer_group, task_gradients,
     GradientConflicts, conflict_summary, plot_conflicts)
 from .trainer import make_balancer, MultiTaskTrainer
@@ -31,6 +33,7 @@ _all_ = ['SCHEDULES', 'annealed_alpha', 'task_probabilities', 'TaskScheduler', '
           'MAIN_METRIC', 'TASK_METRICS', 'METRIC_NAMES', 'evaluate', 'choose_thresholds', 'plot_history', 'STATE_FILE',
           'EXTRA_FILE', 'CheckpointError', 'TrainState', 'CheckpointManager', 'ResumeError', 'resume_differences', 'replace_dir',
           'load_best', 'RESUME_MAY_CHANGE', 'NonFiniteLossError', 'TrainConfig', 'check_labels', 'check_metric', 'static_weights',
-          'inert_loss_weights', 'dist_info', 'set_seed', 'shutdown_distributed', 'TrainerCallback', 'fire', 'BestModelCallback',
-          'EarlyStoppingCallback', 'ProgressCallback', 'shared_parameters', 'pcgrad_project', 'PCGrad', 'FAMO', 'layer_group',
-          'task_gradients', 'GradientConflicts', 'conflict_summary', 'plot_conflicts', 'make_balancer', 'MultiTaskTrainer']
+          'inert_loss_weights', 'dist_info', 'set_seed', 'shutdown_distributed', 'TrainContext', 'TrainerCallback', 'fire',
+          'BestModelCallback', 'EarlyStoppingCallback', 'ProgressCallback', 'shared_parameters', 'pcgrad_project', 'PCGrad',
+          'FAMO', 'layer_group', 'task_gradients', 'GradientConflicts', 'conflict_summary', 'plot_conflicts', 'make_balancer',
+          'MultiTaskTrainer']

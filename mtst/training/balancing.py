@@ -72,10 +72,11 @@ class LossBalancer(nn.Module):
 
     # the trainer's two hooks; methods that act on gradients (mtst.training.gradients) override them
     reduces_itself = False   # True: the method all-reduces its gradients itself (DDP must not, `no_sync`)
-    def backward(self, trainer, losses: dict[str, torch.Tensor], values: dict[str, float], sync: bool = True) -> None:
-        "Gradients of one (micro-)batch: backward of the weighted total (scaled for fp16, divided for accumulation)."
-        trainer.scaler.scale(self(losses, values) / trainer.config.grad_accum).backward()
-    def after_step(self, trainer, group) -> None: "Called after each optimizer step with its micro-batches."
+    def backward(self, ctx, losses: dict[str, torch.Tensor], values: dict[str, float], sync: bool = True) -> None:
+        """Gradients of one (micro-)batch: backward of the weighted total (scaled for fp16, divided for accumulation).
+        `ctx`: the run's `TrainContext` (10g), all a balancer may use of the trainer."""
+        ctx.scale(self(losses, values) / ctx.config.grad_accum).backward()
+    def after_step(self, ctx, group) -> None: "Called after each optimizer step with its micro-batches and the run's `TrainContext`."
 
     def extra_state(self) -> dict:
         "What a checkpoint must keep to resume the balancing exactly (DWA's weights and its running loss sums)."

@@ -8,53 +8,88 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+import torch
+
 # %% auto #0
-__all__ = ['TrainerCallback', 'fire', 'BestModelCallback', 'EarlyStoppingCallback', 'ProgressCallback']
+__all__ = ['TrainContext', 'TrainerCallback', 'fire', 'BestModelCallback', 'EarlyStoppingCallback', 'ProgressCallback']
 
 # %% ../../nbs/10g_train_callbacks.ipynb #9c26b354
+class TrainContext:
+    """What a plug-in (a `TrainerCallback`, a `LossBalancer`, a gradient method of lesson 04b) sees of the running
+    `MultiTaskTrainer`. To read: `model`, `tasks` (name -> `Task`), `config`, `state` (a `TrainState`: set
+    `state.stop = True` to end the run after this step), `global_step`, `last_losses` (the last step's loss per task),
+    `grad_norm` (its gradient norm before clipping), `train_features`, `history`, `is_main`, `rank`, `world`,
+    `distributed`, `position` (the step's place in the epoch's plan). To do: the methods below."""
+    def __init__(self, trainer): self._trainer = trainer
+    def log(self, step: int, epoch: float, split: str, task: str, metric: str, value: float) -> None:
+        "Add one row to the run's history (and its log)."
+        self._trainer.log(step, epoch, split, task, metric, value)
+    def evaluate(self, *args, **kwargs) -> dict: "Score the model on validation now (`MultiTaskTrainer.evaluate`)."; return self._trainer.evaluate(*args, **kwargs)
+    def main_value(self, metrics: dict) -> float: "The value of `config.metric` in `metrics`."; return self._trainer.main_value(metrics)
+    def keep_best(self, metrics: dict) -> None: "Keep the current weights as the best (and write `best/`)."; self._trainer.keep_best(metrics)
+    def total_steps(self) -> int: "Optimizer steps of the whole run (`epochs`, or `max_steps`)."; return self._trainer.total_steps()
+    def steps_per_epoch(self) -> int: "Batches per epoch (the scheduler's plan)."; return self._trainer.scheduler.steps_per_epoch()
+    def forward_losses(self, task: str | None, idx: list[int], shard: bool = True) -> dict[str, torch.Tensor]:
+        """Each task's loss on the training examples `idx` (`task`: one task's head, None: every task labelled there),
+        with gradients. `shard`: this process's share of `idx`, as the step's own batches are."""
+        t = self._trainer
+        return t._forward_losses(task, t._shard(idx) if shard else idx, t.model)
+    def scale(self, loss: torch.Tensor) -> torch.Tensor: "`loss` scaled for fp16 (unchanged otherwise), ready for backward."; return self._trainer.scaler.scale(loss)
+    def all_reduce_mean(self, x: torch.Tensor) -> torch.Tensor:
+        "`x` averaged over the processes, in place (unchanged with one process)."
+        if self._trainer.dist: torch.distributed.all_reduce(x); x /= self._trainer.world
+        return x
+
+_READ = {"model": "The model being trained.", "tasks": "The tasks, name -> `Task`.", "config": "The `TrainConfig`.",
+         "state": "The `TrainState`.", "global_step": "Optimizer steps so far.", "last_losses": "The last step's loss per task.",
+         "grad_norm": "The last step's gradient norm before clipping.", "train_features": "The encoded training examples.",
+         "history": "The run's history so far (a DataFrame).", "is_main": "True on the process that writes.",
+         "rank": "This process's rank.", "world": "The number of processes.", "distributed": "True with several processes.",
+         "position": "The step's place in the epoch's plan."}
+_ATTR = {"distributed": "dist", "position": "_position"}
+for _n, _doc in _READ.items():
+    setattr(TrainContext, _n, property(lambda self, a=_ATTR.get(_n, _n): getattr(self._trainer, a), doc=_doc))
+
 class TrainerCallback:
     """Hooks into `MultiTaskTrainer.fit`, named as in transformers' `TrainerCallback`; a subclass overrides any of
-    them. Each gets the event's value first and the trainer last (`trainer.state` is a `TrainState`)."""
-    def on_train_begin(self, trainer): "After the checks, the set-up and a resume; before `eval_before`."
-    def on_epoch_begin(self, epoch: int, trainer): "Before the first step of `epoch` (0-based), also a resumed one."
-    def on_step_end(self, step: int, trainer): "After optimizer step `step` (1-based) and its log rows."
-    def on_evaluate(self, metrics: dict, trainer): "After each validation during training."
-    def on_save(self, checkpoint: Path, trainer): "After a checkpoint is written (on the process that writes)."
-    def on_epoch_end(self, epoch: int, trainer): "After the epoch's evaluation and checkpoint."
-    def on_train_end(self, trainer): "When the loop ends, however it ends (also after an exception)."
+    them. Each gets the event's value first and the run's `TrainContext` last."""
+    def on_train_begin(self, ctx: TrainContext): "After the checks, the set-up and a resume; before `eval_before`."
+    def on_epoch_begin(self, epoch: int, ctx: TrainContext): "Before the first step of `epoch` (0-based), also a resumed one."
+    def on_step_end(self, step: int, ctx: TrainContext): "After optimizer step `step` (1-based) and its log rows."
+    def on_evaluate(self, metrics: dict, ctx: TrainContext): "After each validation during training."
+    def on_save(self, checkpoint: Path, ctx: TrainContext): "After a checkpoint is written (on the process that writes)."
+    def on_epoch_end(self, epoch: int, ctx: TrainContext): "After the epoch's evaluation and checkpoint."
+    def on_train_end(self, ctx: TrainContext): "When the loop ends, however it ends (also after an exception)."
 
 def fire(callbacks: Sequence, event: str, *args) -> None:
-    """Call `event` on every callback that has it. `on_epoch_begin` also reaches callbacks written for mtst 0.1:
-    an `on_epoch_start(epoch)` method, or a plain function called with the epoch."""
+    "Call `event` on every callback that has it (an object with some of `TrainerCallback`'s methods is enough)."
     for cb in callbacks:
         fn = getattr(cb, event, None)
         if fn is not None: fn(*args)
-        elif event == "on_epoch_begin" and hasattr(cb, "on_epoch_start"): cb.on_epoch_start(args[0])
-        elif event == "on_epoch_begin" and callable(cb): cb(args[0])
 
 class BestModelCallback(TrainerCallback):
     """After each evaluation: a better main metric (`TrainConfig.metric`) makes this the best step, its weights
     are kept (on the CPU, and in `best/`); otherwise `state.bad_evals` counts one more evaluation without progress."""
-    def on_evaluate(self, metrics, trainer):
-        st, value = trainer.state, trainer.main_value(metrics)
-        if st.best_metric is None or (value > st.best_metric if trainer.config.greater_is_better else value < st.best_metric):
+    def on_evaluate(self, metrics, ctx):
+        st, value = ctx.state, ctx.main_value(metrics)
+        if st.best_metric is None or (value > st.best_metric if ctx.config.greater_is_better else value < st.best_metric):
             st.best_metric, st.best_step, st.bad_evals = value, st.global_step, 0
-            trainer.keep_best(metrics)
+            ctx.keep_best(metrics)
         else: st.bad_evals += 1
 
 class EarlyStoppingCallback(TrainerCallback):
     "Stop the run after `patience` evaluations in a row without a better main metric."
     def __init__(self, patience: int): self.patience = patience
-    def on_evaluate(self, metrics, trainer):
-        if trainer.state.bad_evals >= self.patience: trainer.state.stop = True
+    def on_evaluate(self, metrics, ctx):
+        if ctx.state.bad_evals >= self.patience: ctx.state.stop = True
 
 class ProgressCallback(TrainerCallback):
     "A text progress bar over the optimizer steps with each task's latest loss (tqdm)."
-    def on_train_begin(self, trainer):
+    def on_train_begin(self, ctx):
         from tqdm import tqdm
         self.recent = {}
-        self.bar = tqdm(total=trainer.total_steps(), initial=trainer.state.global_step, desc="training", dynamic_ncols=True)
-    def on_step_end(self, step, trainer):
-        self.recent.update(trainer.last_losses)
+        self.bar = tqdm(total=ctx.total_steps(), initial=ctx.state.global_step, desc="training", dynamic_ncols=True)
+    def on_step_end(self, step, ctx):
+        self.recent.update(ctx.last_losses)
         self.bar.update(1); self.bar.set_postfix({k: f"{v:.3f}" for k, v in self.recent.items()}, refresh=False)
-    def on_train_end(self, trainer): self.bar.close()
+    def on_train_end(self, ctx): self.bar.close()

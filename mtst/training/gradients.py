@@ -50,12 +50,12 @@ def _add_grad(p: torch.Tensor, g: torch.Tensor | None) -> None:
     if p.grad is None: p.grad = g.detach().clone()
     else: p.grad.add_(g)
 
-def _all_reduce_grads(trainer) -> None:
+def _all_reduce_grads(ctx) -> None:
     "Average the gradients of every trainable parameter over the processes (what DDP does in its backward hooks)."
-    for p in trainer.model.parameters():
+    for p in ctx.model.parameters():
         if not p.requires_grad: continue
         if p.grad is None: p.grad = torch.zeros_like(p)
-        torch.distributed.all_reduce(p.grad); p.grad /= trainer.world
+        ctx.all_reduce_mean(p.grad)
 
 class PCGrad(LossBalancer):
     """`balancing="pcgrad"`: one backward pass per task; on the shared parameters the task gradients (of the static-weighted
@@ -68,21 +68,21 @@ class PCGrad(LossBalancer):
         super().__init__(tasks, "static", weights)
         self.method, self.steps, self.conflict_steps, self.pairs = "pcgrad", 0, 0, 0
 
-    def backward(self, trainer, losses, values, sync=True):
+    def backward(self, ctx, losses, values, sync=True):
         self._record(losses, values)
-        model, names = trainer.model, list(losses)
+        model, names = ctx.model, list(losses)
         shared = [p for _, p in shared_parameters(model)]
         used = [False] * len(shared)
         G = torch.empty(len(names), sum(p.numel() for p in shared), device=shared[0].device)   # one row per task, filled in place
         for k, t in enumerate(names):
             head = [p for p in model.heads[t].parameters() if p.requires_grad]
-            loss = trainer.scaler.scale(self.static[t] * losses[t] / trainer.config.grad_accum)
+            loss = ctx.scale(self.static[t] * losses[t] / ctx.config.grad_accum)
             gs = torch.autograd.grad(loss, shared + head, retain_graph=k < len(names) - 1, allow_unused=True)
             for p, g in zip(head, gs[len(shared):]): _add_grad(p, g)
             used = [u or g is not None for u, g in zip(used, gs)]
             torch.cat([(torch.zeros_like(p) if g is None else g).reshape(-1).float() for p, g in zip(shared, gs)], out=G[k])
         if len(names) > 1:
-            gen = torch.Generator().manual_seed(trainer.config.seed * 1_000_003 + trainer.state.global_step * 131 + trainer._position)
+            gen = torch.Generator().manual_seed(ctx.config.seed * 1_000_003 + ctx.state.global_step * 131 + ctx.position)
             proj, n = pcgrad_project(G, gen)
             self.steps, self.conflict_steps, self.pairs = self.steps + 1, self.conflict_steps + (n > 0), self.pairs + n
             total = proj.sum(0)
@@ -91,7 +91,7 @@ class PCGrad(LossBalancer):
         for p, u in zip(shared, used):
             if u: _add_grad(p, total[off:off + p.numel()].view_as(p).to(p.dtype))
             off += p.numel()
-        if sync and trainer.dist: _all_reduce_grads(trainer)
+        if sync and ctx.distributed: _all_reduce_grads(ctx)
 
     def extra_state(self) -> dict:
         "The balancer's checkpoint state plus PCGrad's counters (steps, steps with a conflict, conflicting pairs)."
@@ -126,29 +126,29 @@ class FAMO(LossBalancer):
         D = torch.stack([losses[t] for t in names]) + self.eps   # the losses' minimum is 0 (cross-entropy)
         return (D.log() * z.to(D) / (z.to(D) / D).sum().detach()).sum()
 
-    def backward(self, trainer, losses, values, sync=True):
+    def backward(self, ctx, losses, values, sync=True):
         for t, v in values.items(): self._before[t].append(v)
-        super().backward(trainer, losses, values, sync)
+        super().backward(ctx, losses, values, sync)
 
 
 # %% ../../nbs/04b_gradient_conflicts.ipynb #8857910a
 @torch.no_grad()
-def _mean_losses(trainer, group) -> dict[str, float]:
+def _mean_losses(ctx, group) -> dict[str, float]:
     "Each task's mean loss over the micro-batches of `group` with the current weights (averaged over processes)."
     acc = defaultdict(list)
     for _, task, idx in group:
-        for k, v in trainer._forward_losses(task, trainer._shard(idx), trainer.model).items(): acc[k].append(float(v))
+        for k, v in ctx.forward_losses(task, idx).items(): acc[k].append(float(v))
     return {k: float(np.mean(v)) for k, v in acc.items()}
 
 @patch
-def after_step(self: FAMO, trainer, group) -> None:
+def after_step(self: FAMO, ctx, group) -> None:
     "FAMO's update: the fall of each task's log-loss on this step's batch, pulled back through the softmax, one Adam step."
     before, self._before = {t: float(np.mean(v)) for t, v in self._before.items()}, defaultdict(list)
-    after = _mean_losses(trainer, group)
+    after = _mean_losses(ctx, group)
     delta = torch.zeros(len(self.tasks), device=self.logits.device)
     for t in set(before) & set(after):
         delta[self.tasks.index(t)] = np.log(before[t] + self.eps) - np.log(after[t] + self.eps)
-    if trainer.dist: torch.distributed.all_reduce(delta); delta /= trainer.world
+    ctx.all_reduce_mean(delta)
     with torch.enable_grad():
         g, = torch.autograd.grad(F.softmax(self.logits, -1), self.logits, grad_outputs=delta)
     self.opt.zero_grad(); self.logits.grad = g; self.opt.step(); self.logits.grad = None
@@ -184,39 +184,39 @@ class GradientConflicts(TrainerCallback):
     """Diagnostics of a multi-task run (one measurement costs about one training step: `bench/balancing.py`): every
     `every` optimizer steps (and before the first),
     each task's loss on a fixed probe batch (at least `probe` training examples of each task, fewer if it has fewer,
-    drawn once with the run's seed; eval mode, so no dropout) and its gradient w.r.t. the shared parameters (`shared_parameters`). Logged into the trainer's
+    drawn once with the run's seed; eval mode, so no dropout) and its gradient w.r.t. the shared parameters (`shared_parameters`). Logged into the run's
     history, split "train": metric `cos/<group>` (task `a|b`, each pair) and `grad_norm/<group>` (each task), for every
     `layer_group` and `all`. It changes nothing in the run: no random number is drawn and no `.grad` is touched.
     `TrainConfig(conflicts_every=N)` (YAML `training.conflicts_every`) adds it to a run."""
     def __init__(self, every: int = 10, probe: int = 16): self.every, self.probe = every, probe
 
-    def on_train_begin(self, trainer):
-        rng, idx, feats = np.random.default_rng(trainer.config.seed), [], trainer.train_features
-        for t in trainer.tasks:   # top up to `probe` examples of each task (examples labelled for several tasks count for each)
+    def on_train_begin(self, ctx):
+        rng, idx, feats = np.random.default_rng(ctx.config.seed), [], ctx.train_features
+        for t in ctx.tasks:   # top up to `probe` examples of each task (examples labelled for several tasks count for each)
             have, taken = sum(t in feats[i]["labels"] for i in idx), set(idx)
             pool = [i for i, f in enumerate(feats) if t in f["labels"] and i not in taken]
             idx += rng.choice(pool, max(0, min(self.probe - have, len(pool))), replace=False).tolist()
         self.idx = sorted(idx)
-        if trainer.state.global_step == 0: self.measure(trainer, 0)   # (a resumed run measured there already)
+        if ctx.state.global_step == 0: self.measure(ctx, 0)   # (a resumed run measured there already)
 
-    def on_step_end(self, step, trainer):
-        if step % self.every == 0: self.measure(trainer, step)
+    def on_step_end(self, step, ctx):
+        if step % self.every == 0: self.measure(ctx, step)
 
-    def measure(self, trainer, step: int) -> None:
-        named = shared_parameters(trainer.model)
+    def measure(self, ctx, step: int) -> None:
+        named = shared_parameters(ctx.model)
         if not named: return
-        with eval_mode(trainer.model), torch.enable_grad():
-            grads = task_gradients(trainer._forward_losses(None, self.idx, trainer.model), named)
-        epoch, tasks = step / max(trainer.scheduler.steps_per_epoch(), 1) * trainer.config.grad_accum, list(grads)
+        with eval_mode(ctx.model), torch.enable_grad():
+            grads = task_gradients(ctx.forward_losses(None, self.idx, shard=False), named)
+        epoch, tasks = step / max(ctx.steps_per_epoch(), 1) * ctx.config.grad_accum, list(grads)
         pairs = [(a, b) for i, a in enumerate(tasks) for b in tasks[i + 1:]]
         stats = {grp: ({t: float(grads[t][grp] @ grads[t][grp]) for t in tasks},        # squared norms, dot products
                        {(a, b): float(grads[a][grp] @ grads[b][grp]) for a, b in pairs}) for grp in grads[tasks[0]]}
         stats = {"all": ({t: sum(s[0][t] for s in stats.values()) for t in tasks},       # over all shared parameters: sums
                          {p: sum(s[1][p] for s in stats.values()) for p in pairs}), **stats}
         for grp, (sq, dot) in stats.items():
-            for t in tasks: trainer.log(step, epoch, "train", t, f"grad_norm/{grp}", sq[t] ** 0.5)
+            for t in tasks: ctx.log(step, epoch, "train", t, f"grad_norm/{grp}", sq[t] ** 0.5)
             for a, b in pairs:   # a pair only where both tasks reach the group (a cosine with 0 means nothing)
-                if sq[a] > 0 and sq[b] > 0: trainer.log(step, epoch, "train", f"{a}|{b}", f"cos/{grp}", dot[(a, b)] / (sq[a] * sq[b]) ** 0.5)
+                if sq[a] > 0 and sq[b] > 0: ctx.log(step, epoch, "train", f"{a}|{b}", f"cos/{grp}", dot[(a, b)] / (sq[a] * sq[b]) ** 0.5)
 
 
 # %% ../../nbs/04b_gradient_conflicts.ipynb #545aca6b

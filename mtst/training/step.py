@@ -61,7 +61,7 @@ def _step_batch(self: MultiTaskTrainer, task: str | None, idx: list[int], sync: 
         losses = self._forward_losses(task, idx)
         values = {k: v.detach().item() for k, v in losses.items()}   # one device-to-host copy per task loss
         self._check_finite(values)
-        self.balancer.backward(self, losses, values, sync)   # LossBalancer: backward of the weighted total
+        self.balancer.backward(self.context, losses, values, sync)   # LossBalancer: backward of the weighted total
     self.state.samples_seen += len(idx) * self.world
     return values
 
@@ -139,7 +139,7 @@ def training_step(self: MultiTaskTrainer, group: list[tuple[int, str | None, lis
         self._position = pos
         for k, v in self._step_batch(task, idx, sync=j == len(group) - 1).items(): acc[k].append(v)
     self._optimizer_step(list(acc), self._lr_scale(acc))
-    self.balancer.after_step(self, group)   # e.g. FAMO's update of its task weights
+    self.balancer.after_step(self.context, group)   # e.g. FAMO's update of its task weights
     return {k: float(np.mean(v)) for k, v in acc.items()}   # the mean over the accumulated micro-batches
 
 # %% ../../nbs/10i_train_step.ipynb #68672e12
@@ -165,7 +165,7 @@ def _begin(self: MultiTaskTrainer, resume: bool | str | Path) -> None:
     if self.out is not None and self.is_main:   # the run has really started: its record
         self.out.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.out / "train_config.json", json.dumps(_plain(cfg.to_dict()), indent=1))
-    fire(self.callbacks, "on_train_begin", self)
+    fire(self.callbacks, "on_train_begin", self.context)
     if not resume and cfg.eval_before and self.val_features:
         self.state.metrics_before = self.evaluate()
         self._log_metrics(self.state.metrics_before, 0, 0.0)
@@ -182,7 +182,7 @@ def _after_step(self: MultiTaskTrainer, losses: dict[str, float], epoch: float) 
     if step % cfg.log_every == 0:
         for k, v in losses.items(): self.log(step, epoch, "train", k, "loss", v)
         self.log(step, epoch, "train", "all", "lr", self.lr_scheduler.get_last_lr()[0])
-    fire(self.callbacks, "on_step_end", step, self)
+    fire(self.callbacks, "on_step_end", step, self.context)
     if cfg.eval_every and step % cfg.eval_every == 0: self._eval_and_track(epoch)
     self._agree_stop()   # (a distributed run: a stop asked for on one process stops all)
 
@@ -193,7 +193,7 @@ def _end_epoch(self: MultiTaskTrainer, epoch: int) -> None:
     for t, w in (self.lr_weights or self.balancer.weights()).items(): self.log(self.state.global_step, epoch + 1, "train", t, "weight", w)
     if not self.config.eval_every and not self.state.stop: self._eval_and_track(float(epoch + 1))
     self._save(epoch + 1, 0)
-    fire(self.callbacks, "on_epoch_end", epoch, self)
+    fire(self.callbacks, "on_epoch_end", epoch, self.context)
     self._agree_stop()
 
 # %% ../../nbs/10i_train_step.ipynb #ae5b74cc
@@ -202,7 +202,7 @@ def _run_epoch(self: MultiTaskTrainer, epoch: int) -> None:
     "The epoch's plan from where the state stands: one optimizer step per `grad_accum` batches, then the epoch's end."
     cfg, st = self.config, self.state
     self._epoch = epoch
-    fire(self.callbacks, "on_epoch_begin", epoch, self)
+    fire(self.callbacks, "on_epoch_begin", epoch, self.context)
     plan = self.scheduler.plan(epoch)
     self._plan_len, pos, budget_done = len(plan), (st.position if st.epoch == epoch else 0), False
     while pos < len(plan):
@@ -232,7 +232,7 @@ def fit(self: MultiTaskTrainer, resume: bool | str | Path = False) -> dict:
         for epoch in range(self.state.epoch, self.config.epochs):
             if self.state.stop or self._budget_spent(): break
             self._run_epoch(epoch)
-    finally: fire(self.callbacks, "on_train_end", self)
+    finally: fire(self.callbacks, "on_train_end", self.context)
     self.state.train_seconds = time.perf_counter() - self._t0
     if self.config.load_best_at_end and self.best_state is not None: self.model.load_state_dict(self.best_state)
     if self.dist and self.config.load_best_at_end and self.state.best_step is not None:

@@ -25,7 +25,7 @@ from .schedule import TaskScheduler
 from .config import TrainConfig, check_labels, check_metric, static_weights
 from .processes import dist_info
 from .scoring import evaluate
-from .callbacks import fire
+from .callbacks import TrainContext, fire
 from .gradients import FAMO, PCGrad
 from ..utils import atomic_write_text
 
@@ -74,6 +74,7 @@ class MultiTaskTrainer:
         self.lr_weights = weights if cfg.weights_act_on == "lr" else None
         self.balancer = make_balancer(list(self.tasks), cfg.balancing, None if self.lr_weights else weights, cfg.dwa_temperature)
         self.state = TrainState()
+        self.context = TrainContext(self)   # what callbacks and balancers see of this trainer (10g)
         self.grad_norm: torch.Tensor | None = None   # the last step's gradient norm before clipping (for callbacks)
         self.last_losses: dict[str, float] = {}      # the last step's loss per task
         self.metrics_after: dict | None = None
@@ -88,7 +89,7 @@ class MultiTaskTrainer:
         if torch.backends.mps.is_available(): return torch.device("mps")
         return torch.device("cpu")
 
-    # the run's state under the names of mtst 0.1
+    # shortcuts to the run's state
     @property
     def global_step(self) -> int:
         "Optimizer steps taken so far (`state.global_step`)."
@@ -245,7 +246,7 @@ def _eval_and_track(self: MultiTaskTrainer, epoch: float) -> None:
     if not self.val_features: return
     metrics = self._from_main(self.evaluate())   # one set of metrics: every process takes the same decisions
     self._log_metrics(metrics, self.state.global_step, epoch)
-    fire(self.callbacks, "on_evaluate", metrics, self)
+    fire(self.callbacks, "on_evaluate", metrics, self.context)
 
 @patch
 def _from_main(self: MultiTaskTrainer, obj):
@@ -299,7 +300,7 @@ def _save(self: MultiTaskTrainer, epoch: int, position: int):
     if self.dist:   # every process's generators, gathered on all (a collective: every process takes part)
         rngs = [None] * self.world; torch.distributed.all_gather_object(rngs, _rng_state())
     if self.is_main:
-        fire(self.callbacks, "on_save", self.checkpoints.save(self.model, self.state, self._extra_state(rngs)), self)
+        fire(self.callbacks, "on_save", self.checkpoints.save(self.model, self.state, self._extra_state(rngs)), self.context)
     self.accelerator.wait_for_everyone()
 
 @patch

@@ -10,10 +10,8 @@ import contextlib
 import json
 import math
 import os
-import re
 import sys
 import warnings
-from dataclasses import fields
 from pathlib import Path
 
 import yaml
@@ -23,10 +21,11 @@ from .core import MtstError
 # %% auto #0
 __all__ = ['FORMATS', 'TOP_KEYS', 'PEFT_KEYS', 'TASK_KEYS', 'TASK_SETTINGS', 'REQUIRED_TASK_KEYS', 'SPLITS', 'LOCK_FILE',
            'DEVICE_HELP', 'BACKENDS', 'BACKEND_HELP', 'USAGE_ERROR', 'RUN_FAILED', 'ConfigError', 'read_yaml',
-           'set_override', 'load_config', 'config_tasks', 'check_task_data', 'read_split', 'resolve_source',
-           'build_model', 'load_model_folder', 'load_run', 'check_backbone', 'check_output_dir', 'check_resume',
-           'run_lock', 'cmd_train', 'cmd_evaluate', 'format_prediction', 'resolve_device', 'torch_device_type',
-           'cmd_predict', 'load_encoder', 'cmd_encode', 'cmd_export', 'make_parser', 'error_line', 'main']
+           'set_override', 'load_config', 'config_data', 'config_tasks', 'check_task_data', 'read_split',
+           'resolve_source', 'build_model', 'load_model_folder', 'load_run', 'check_backbone', 'check_output_dir',
+           'check_resume', 'run_lock', 'cmd_train', 'cmd_evaluate', 'format_prediction', 'resolve_device',
+           'torch_device_type', 'cmd_predict', 'load_encoder', 'cmd_encode', 'cmd_export', 'make_parser', 'error_line',
+           'main']
 
 # %% ../nbs/05_cli.ipynb #4b008d4a
 FORMATS = ("jsonl", "conll", "csv", "tsv")
@@ -105,18 +104,6 @@ def _check_type(value, kind, where: str, src: str):
     ok = isinstance(value, kind) and not (isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)))
     if not ok: raise ConfigError(f"{src}: {where} must be {_kind_name(kind)}, got {value!r}")
 
-def _training_kinds() -> dict:
-    from mtst.training import TrainConfig
-    num, opt_int, opt_num = (int, float), (int, type(None)), (int, float, type(None))
-    kinds = {}
-    for f in fields(TrainConfig):
-        if f.name in ("param_groups", "callbacks", "output_dir", "max_length"): continue  # top-level keys
-        ann = str(f.type)
-        kinds[f.name] = (bool if ann == "bool" else int if ann == "int" else num if ann == "float" else
-                         str if ann == "str" else opt_int if ann == "int | None" else opt_num if ann == "float | None" else
-                         (dict, type(None)) if ann.startswith("dict") else (str, type(None)))
-    return kinds
-
 def set_override(cfg: dict, assignment: str) -> dict:
     "Apply one `--set a.b.c=value` (value parsed as YAML) to a nested config dict; list items by index."
     if "=" not in assignment: raise ConfigError(f"--set {assignment!r}: expected key=value, e.g. training.epochs=1")
@@ -181,24 +168,14 @@ def _file_task(t: dict, src: str, where: str, base: Path) -> dict:
         task[split] = str(f)
     return task
 
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-
-def _spelled_number(value, kind):
-    """A number-typed key's string that spells a number, as that number: YAML 1.1 reads `1e-4` (no dot) as a string,
-    and a quoted `'3'` is one too. An integer key takes only whole numbers (`'3'`, not `'3.5'`)."""
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    if not isinstance(value, str): return value
-    if float in kinds and _NUMBER.fullmatch(value.strip()): return float(value)
-    if int in kinds and re.fullmatch(r"[+-]?\d+", value.strip()): return int(value)
-    return value
-
 def _check_peft(p: dict | None, src: str) -> dict | None:
     "The `peft:` mapping (a LoRA adapter on the shared encoder, `mtst.lora.add_lora`), checked; None when absent or empty."
     if not p: return None
+    from mtst.training.config import spelled_number   # '1e-4' in YAML 1.1 is a string
     unknown = sorted(set(p) - set(PEFT_KEYS))
     if unknown: raise _unknown(unknown, PEFT_KEYS, src, "peft: ")
     for k, v in p.items():
-        p[k] = v = _spelled_number(v, PEFT_KEYS[k])
+        p[k] = v = spelled_number(v, PEFT_KEYS[k])
         _check_type(v, PEFT_KEYS[k], f"peft.{k}", src)
     if "r" in p and p["r"] < 1: raise ConfigError(f"{src}: peft.r must be a positive integer (the adapter's rank), got {p['r']}")
     if "alpha" in p and not p["alpha"] > 0: raise ConfigError(f"{src}: peft.alpha must be a number > 0, got {p['alpha']}")
@@ -209,18 +186,19 @@ def _check_peft(p: dict | None, src: str) -> dict | None:
     return p
 
 def _check_training(tr: dict, tasks: list, src: str, max_length: int | None = None) -> dict:
-    "The `training:` mapping, checked as `TrainConfig` checks it, and against the tasks (loss weights, metric) and this machine (fp16)."
+    """The `training:` mapping as `TrainConfig.from_dict` reads it (the one place its rules live: unknown keys, types,
+    ranges, combinations), then against the tasks (loss weights, metric) and this machine (fp16); the values read."""
     names = {t["name"] for t in tasks}
-    kinds = _training_kinds()
-    unknown = sorted(set(tr) - set(kinds))
-    if unknown: raise _unknown(unknown, kinds, src, "training: ")
-    for k, v in tr.items():
-        tr[k] = v = _spelled_number(v, kinds[k])
-        _check_type(v, kinds[k], f"training.{k}", src)
+    if top := sorted(set(tr) & {"output_dir", "max_length"}):
+        raise ConfigError(f"{src}: training: {top} belong at the top of the config, not under training:")
     from types import SimpleNamespace
     from mtst.training import TrainConfig, check_metric
-    try: TrainConfig(**tr, max_length=max_length)
+    try:
+        with warnings.catch_warnings():   # (what the run's own config says, e.g. lr 0, it says when the run builds it)
+            warnings.simplefilter("ignore")
+            tc = TrainConfig.from_dict({**tr, "max_length": max_length})
     except ValueError as e: raise ConfigError(f"{src}: {e}") from None
+    tr = {k: getattr(tc, k) for k in tr}
     if tr.get("loss_weights"):
         bad = sorted(set(tr["loss_weights"]) - names)
         if bad: raise ConfigError(f"{src}: training.loss_weights: unknown task(s) {bad}; tasks are {sorted(names)}")
@@ -310,32 +288,47 @@ def _rename(examples: list, task: dict) -> list:
     if task.get("format") != "jsonl" or task["kind"] not in ("sequence", "multilabel") or col == name: return examples
     return [replace(e, labels={name: e.labels[col]} if col in e.labels else {}) for e in examples]
 
-def config_tasks(cfg: dict) -> list:
-    "The `Task`s a validated config describes (label lists from the config, else from the training files)."
+def _declared_task(cfg: dict, t: dict):
+    "The `Task` a config entry declares (its label list, a score range, a data set's label names); None if its training examples say."
     from dataclasses import replace
     from mtst.data import DataError, Task
-    out = []
+    kw = {k: tuple(t[k]) if k == "score_range" and t[k] else t[k] for k in TASK_SETTINGS if k in t}
+    if t["labels"] or t["kind"] in ("similarity", "contrastive") and (t["kind"] == "contrastive" or t.get("score_range")):
+        try: return Task.for_entities(t["name"], t["labels"], **kw) if t["kind"] == "token" else Task(t["name"], t["kind"], tuple(t["labels"] or ()), **kw)
+        except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None
+    if "source" not in t: return None
+    from mtst.hfdata import source_task   # label names from the data set's ClassLabel feature (or sorted from its rows)
+    try: return replace(source_task(t["train"], t["name"], t["kind"]), **kw)
+    except DataError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {_oneline(e)}") from None
+    except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None
+
+def _task_from_examples(cfg: dict, t: dict, examples: list):
+    "The `Task` of a config entry from its training examples (labels sorted), checked against the declared kind."
+    from mtst.data import Task
+    kw = {k: tuple(t[k]) if k == "score_range" and t[k] else t[k] for k in TASK_SETTINGS if k in t}
+    try: task = Task.from_examples(t["name"], examples, **kw)
+    except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r} ({t['train']}): {e}") from None
+    if task.kind != t["kind"]:
+        raise ConfigError(f"{cfg['config_file']}: task {t['name']!r} is declared {t['kind']} but {t['train']} holds {task.kind} labels")
+    return task
+
+def config_data(cfg: dict, splits=("train", "validation")) -> tuple[list, dict]:
+    """The `Task`s a validated config describes and its examples for each of `splits`, merged by source line into joint
+    examples. Each task's file of each split is read once: a task without a label list takes its labels from its
+    training examples, and those same examples are the ones trained on."""
+    tasks, read = [], {}
     for t in cfg["tasks"]:
-        kw = {k: tuple(t[k]) if k == "score_range" and t[k] else t[k] for k in TASK_SETTINGS if k in t}
-        if t["labels"] or t["kind"] in ("similarity", "contrastive") and (t["kind"] == "contrastive" or t.get("score_range")):
-            try:
-                out.append(Task.for_entities(t["name"], t["labels"], **kw) if t["kind"] == "token" else
-                           Task(t["name"], t["kind"], tuple(t["labels"] or ()), **kw))
-            except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None
-            continue
-        if "source" in t:   # label names from the data set's ClassLabel feature (or sorted from its rows)
-            from mtst.hfdata import source_task
-            try: task = source_task(t["train"], t["name"], t["kind"])
-            except DataError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {_oneline(e)}") from None
-            try: out.append(replace(task, **kw)); continue
-            except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None
-        ex = _rename(_read_task_file(t, t["train"]), t)
-        try: task = Task.from_examples(t["name"], ex, **kw)
-        except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r} ({t['train']}): {e}") from None
-        if task.kind != t["kind"]:
-            raise ConfigError(f"{cfg['config_file']}: task {t['name']!r} is declared {t['kind']} but {t['train']} holds {task.kind} labels")
-        out.append(task)
-    return out
+        task = _declared_task(cfg, t)
+        if task is None:
+            read[t["name"], "train"] = ex = _rename(_read_task_file(t, t["train"]), t)
+            task = _task_from_examples(cfg, t, ex)
+        tasks.append(task)
+    return tasks, {s: read_split(cfg, s, tasks, read) for s in splits}
+
+def config_tasks(cfg: dict) -> list:
+    "The `Task`s a validated config describes (label lists from the config, else from the training files)."
+    return config_data(cfg, ())[0]
+
 
 # %% ../nbs/05_cli.ipynb #0e1c5532
 def check_task_data(cfg: dict, examples: list, split: str = "train") -> None:
@@ -351,14 +344,16 @@ def check_task_data(cfg: dict, examples: list, split: str = "train") -> None:
         raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: no {split} example in {t[split]} "
                           f"has a label for it{hint}")
 
-def read_split(cfg: dict, split: str, tasks: list | None = None) -> list:
-    "Every task's examples for `split` (train/validation/test), merged by source line into joint examples."
+def read_split(cfg: dict, split: str, tasks: list | None = None, read: dict | None = None) -> list:
+    """Every task's examples for `split` (train/validation/test), merged by source line into joint examples; `read`:
+    examples already read, keyed (task name, split), e.g. by `config_data`."""
     from mtst.data import Example
     tasks = {t.name: t for t in (tasks or config_tasks(cfg))}
     merged: dict = {}
     for t in cfg["tasks"]:
         if not t.get(split): continue
-        for e in _rename(_read_task_file(t, t[split], tasks[t["name"]]), t):
+        got = (read or {}).get((t["name"], split))
+        for e in got if got is not None else _rename(_read_task_file(t, t[split], tasks[t["name"]]), t):
             if not e.labels: continue
             key = (e.source, e.text, e.pair, e.negative)
             if key not in merged: merged[key] = Example(e.text, dict(e.labels), e.source, e.words, e.pair, e.negative)
@@ -553,11 +548,11 @@ def cmd_train(a) -> int:
     if a.output_dir: cfg["output_dir"] = str(Path(a.output_dir).resolve())
     out = Path(cfg["output_dir"])
     check_output_dir(out)
-    tasks = config_tasks(cfg)
-    train, val = read_split(cfg, "train", tasks), read_split(cfg, "validation", tasks)
+    tasks, data = config_data(cfg)   # each file read once
+    train, val = data["train"], data["validation"]
     check_task_data(cfg, train, "train")   # before any model loads
-    tc = TrainConfig(**{**cfg["training"], "output_dir": str(out), "progress": not a.no_progress,
-                        "callbacks": [_WriteRunConfig(cfg)]})
+    tc = TrainConfig.from_dict({**cfg["training"], "output_dir": str(out), "progress": not a.no_progress})
+    tc.callbacks = [_WriteRunConfig(cfg)]
     bc = check_backbone(cfg)
     ck = check_resume(out, tc, tasks, a.resume)
     rank = dist_info()[0]

@@ -80,7 +80,7 @@ def _example(tmp_path) -> dict:
 @pytest.mark.parametrize("edit, message", [
     (lambda c: c.update(bakbone="x"), "unknown key(s) ['bakbone']"),
     (lambda c: c["training"].update(epohcs=2), "training: unknown key(s) ['epohcs']"),
-    (lambda c: c["training"].update(epochs="three"), "training.epochs must be an integer, got 'three'"),
+    (lambda c: c["training"].update(epochs="three"), "training.epochs must be a positive integer, got 'three'"),
     (lambda c: c["training"].update(schedule="zigzag"), "training.schedule: unknown 'zigzag'"),
     (lambda c: c["tasks"][1].update(train="missing.jsonl"), "tasks[1] (sentiment).train: file not found"),
     (lambda c: c["tasks"][2].update(kind="spans"), "tasks[2] (ner).kind: 'spans' is not one of"),
@@ -298,7 +298,7 @@ def test_dry_run_checks_everything_but_training(tiny_cfg, backbone, tmp_path, ca
     fails(lambda c: c["tasks"][1].update(pooling="mean"), "a token task labels every word and has no pooling")
     fails(lambda c: c["tasks"][0].update(loss_weight=float("nan")), "tasks[0] (topic).loss_weight must be a finite number >= 0")
     fails(lambda c: c["training"].update(loss_weights={"topic": float("inf")}), "training.loss_weights.topic must be a finite number")
-    fails(lambda c: c["training"].update(batch_size=True), "training.batch_size must be an integer, got True")
+    fails(lambda c: c["training"].update(batch_size=True), "training.batch_size must be a positive integer, got True")
     fails(lambda c: c.update(max_length=129), "max_length: 129 is more than the 128 positions")
     fails(lambda c: c.update(backbone="not a/valid//hub id"), "backbone: not a/valid//hub id: no such folder, and not a Hugging Face id")
     fails(lambda c: c.update(backbone=str(tmp_path / "missing")), "backbone")
@@ -560,8 +560,9 @@ def test_yaml_merge_keys_tabs_quoted_numbers_and_an_empty_section(tmp_path, caps
     with pytest.raises(ConfigError, match=r"c.yaml:4: duplicate key 'z'"): cli.read_yaml(c)
     c.write_text("a:\n\tb: 1\n")
     with pytest.raises(ConfigError, match=r"c.yaml:2: .*YAML indents with spaces, not tabs"): cli.read_yaml(c)
-    assert cli._spelled_number("3", int) == 3 and cli._spelled_number("3.5", int) == "3.5"
-    assert cli._spelled_number("1e-4", (int, float)) == 1e-4
+    from mtst.training.config import spelled_number
+    assert spelled_number("3", int) == 3 and spelled_number("3.5", int) == "3.5"
+    assert spelled_number("1e-4", (int, float)) == 1e-4
 
 
 def test_a_live_run_lock_refuses_a_second_run_and_a_stale_one_is_taken_over(tiny_cfg, tmp_path, capsys):

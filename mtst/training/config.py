@@ -5,7 +5,10 @@
 # %% ../../nbs/10e_train_config.ipynb #f0315615
 from __future__ import annotations
 
+import difflib
 import math
+import re
+import typing
 import warnings
 from dataclasses import dataclass
 from dataclasses import field
@@ -13,14 +16,15 @@ from dataclasses import fields
 from typing import Callable
 
 import torch
+from fastcore.basics import patch
 
 from .balancing import BALANCINGS, GRADIENT_BALANCINGS
 from .scoring import METRIC_NAMES, TASK_METRICS
 from .schedule import SCHEDULES
 
 # %% auto #0
-__all__ = ['RESUME_MAY_CHANGE', 'NonFiniteLossError', 'TrainConfig', 'check_labels', 'check_metric', 'static_weights',
-           'inert_loss_weights']
+__all__ = ['RESUME_MAY_CHANGE', 'NonFiniteLossError', 'TrainConfig', 'spelled_number', 'check_labels', 'check_metric',
+           'static_weights', 'inert_loss_weights']
 
 # %% ../../nbs/10e_train_config.ipynb #0f33c050
 class NonFiniteLossError(FloatingPointError):
@@ -131,6 +135,32 @@ class TrainConfig:
 RESUME_MAY_CHANGE = frozenset({"epochs", "max_steps", "eval_every", "eval_before", "eval_batch_size", "early_stopping_patience",
                                "load_best_at_end", "save_every", "keep_checkpoints", "output_dir", "progress", "log_every",
                                "device", "conflicts_every"})
+
+# %% ../../nbs/10e_train_config.ipynb #eeed3326
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+def spelled_number(value, kind):
+    """A number-typed setting's string that spells a number, as that number: YAML 1.1 reads `1e-4` (no dot) as a
+    string, and a quoted `'3'` is one too. `kind`: a type or a tuple of them; an integer setting takes only whole
+    numbers (`'3'`, not `'3.5'`). Anything else comes back unchanged, for the setting's own check to name."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, str): return value
+    if float in kinds and _NUMBER.fullmatch(value.strip()): return float(value)
+    if int in kinds and re.fullmatch(r"[+-]?\d+", value.strip()): return int(value)
+    return value
+
+@patch(cls_method=True)
+def from_dict(cls: TrainConfig, d: dict) -> TrainConfig:
+    """A `TrainConfig` from a mapping (a YAML file's `training:`, `--set` overrides, a saved `train_config.json`): an
+    unknown key is named with the closest known one, a number spelled as text is read as the number; every other rule
+    is the dataclass's own check, the one place each rule lives."""
+    allowed = [f.name for f in fields(cls) if f.name not in ("param_groups", "callbacks")]
+    unknown = sorted(set(d) - set(allowed))
+    if unknown:
+        hints = [f"{k!r} -> did you mean {m[0]!r}?" for k in unknown if (m := difflib.get_close_matches(k, allowed, 1))]
+        raise ValueError(f"training: unknown key(s) {unknown}" + (f" ({'; '.join(hints)})" if hints else "") + f"; allowed: {sorted(allowed)}")
+    hints = typing.get_type_hints(cls)
+    return cls(**{k: spelled_number(v, typing.get_args(hints[k]) or hints[k]) for k, v in d.items()})
 
 # %% ../../nbs/10e_train_config.ipynb #f86ff024
 def check_labels(features: list[dict], tasks: dict, where: str = "train") -> None:

@@ -16,7 +16,10 @@ import yaml
 import ddp_worker
 from mtst.core import tiny_random_backbone
 import mtst.cli as cli
-from mtst.cli import ConfigError, load_config, main
+import mtst.runconfig as runconfig
+import mtst.runs as runs
+from mtst.cli import main
+from mtst.runconfig import ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "configs" / "example.yaml"
@@ -54,7 +57,7 @@ def test_evaluate_predict_encode(run_dir, capsys, tmp_path):
     assert "ner" in capsys.readouterr().out
     assert main(["predict", str(run_dir), "The app crashed at the Oakridge store.", "--json"]) == 0
     pred = json.loads(capsys.readouterr().out.strip().splitlines()[0])
-    assert set(pred) == {"text", "topic", "sentiment", "ner"} and pred["topic"]["label"] in cli.config_tasks(
+    assert set(pred) == {"text", "topic", "sentiment", "ner"} and pred["topic"]["label"] in runconfig.config_tasks(
         json.loads((run_dir / "config.json").read_text()))[0].labels
     assert main(["predict", str(run_dir), "Great delivery."]) == 0
     assert "  sentiment: " in capsys.readouterr().out
@@ -124,10 +127,10 @@ def test_csv_tsv_conll_formats(tmp_path, capsys, backbone):
         {"name": "mood", "kind": "sequence", "format": "tsv", "train": "s.tsv", "label_column": "mood"},
         {"name": "ner", "kind": "token", "format": "conll", "train": "n.conll", "validation": "n.conll"}]}
     c = load_config(_write(tmp_path, cfg))
-    tasks = cli.config_tasks(c)
+    tasks = runconfig.config_tasks(c)
     assert [(t.name, t.labels) for t in tasks][:2] == [("polarity", ("neg", "pos")), ("mood", ("happy", "sad"))]
     assert tasks[2].entity_types == ("PERSON", "STORE")
-    ex = cli.read_split(c, "train", tasks)
+    ex = runconfig.read_split(c, "train", tasks)
     assert len(ex) == 3 + 2 + 2 and all(len(e.labels) == 1 for e in ex)  # different files: not merged
     assert main(["train", str(tmp_path / "c.yaml"), "--dry-run"]) == 0
     assert "3 task(s), 7 training and 2 validation examples; backbone" in capsys.readouterr().out
@@ -136,7 +139,7 @@ def test_csv_tsv_conll_formats(tmp_path, capsys, backbone):
 
 def test_shipped_jsonl_is_merged_into_joint_examples():
     c = load_config(EXAMPLE)
-    ex = cli.read_split(c, "validation")
+    ex = runconfig.read_split(c, "validation")
     n = sum(1 for line in (ROOT / "data" / "validation.jsonl").read_text().splitlines() if line.strip())
     assert len(ex) == n and all(set(e.labels) == {"topic", "sentiment", "ner"} for e in ex)
 
@@ -441,9 +444,9 @@ def source_cfg(tmp_path, backbone):
 def test_source_tasks_train_evaluate_and_refuse_files(source_cfg, tmp_path, capsys):
     c = load_config(source_cfg)
     assert c["tasks"][0]["train"] == {"folder": str(tmp_path / "std"), "format": "conll", "split": "train"}   # relative to the config
-    tasks = cli.config_tasks(c)
+    tasks = runconfig.config_tasks(c)
     assert tasks[0].entity_types == ("LOC", "MISC", "ORG", "PER") and tasks[1].labels == ("neg", "pos")
-    assert len(cli.read_split(c, "train", tasks)) == 2 + 3
+    assert len(runconfig.read_split(c, "train", tasks)) == 2 + 3
     assert main(["train", str(source_cfg), "--no-progress"]) == 0
     saved = json.loads((tmp_path / "run" / "config.json").read_text())
     assert saved["tasks"][1]["train"]["limit"] == 3   # the run records where its data came from
@@ -534,7 +537,7 @@ def test_out_of_memory_is_not_a_damaged_folder(tiny_run, monkeypatch):
     from mtst.multitask import MultiTaskModel
     def oom(*a, **k): raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
     monkeypatch.setattr(MultiTaskModel, "from_pretrained", classmethod(lambda cls, *a, **k: oom()))
-    with pytest.raises(torch.OutOfMemoryError): cli.load_model_folder(tiny_run / "model")
+    with pytest.raises(torch.OutOfMemoryError): runs.load_model_folder(tiny_run / "model")
     from mtst.training import CheckpointManager
     ck = CheckpointManager(tiny_run / "checkpoints").latest()
     with pytest.raises(torch.OutOfMemoryError): CheckpointManager.load(ck, MultiTaskModel.__new__(MultiTaskModel))
@@ -553,13 +556,13 @@ def test_bad_input_catalogue_answers_every_case():
 def test_yaml_merge_keys_tabs_quoted_numbers_and_an_empty_section(tmp_path, capsys):
     c = tmp_path / "c.yaml"
     c.write_text("base: &b {epochs: 2}\n")
-    assert cli.read_yaml(c) == {"base": {"epochs": 2}}
+    assert runconfig.read_yaml(c) == {"base": {"epochs": 2}}
     c.write_text("a: &a {x: 1, y: 2}\nb:\n  <<: *a\n  y: 3\n")
-    assert cli.read_yaml(c) == {"a": {"x": 1, "y": 2}, "b": {"x": 1, "y": 3}}   # merged; the explicit key wins
+    assert runconfig.read_yaml(c) == {"a": {"x": 1, "y": 2}, "b": {"x": 1, "y": 3}}   # merged; the explicit key wins
     c.write_text("a:\n  <<: {x: 1}\n  z: 1\n  z: 2\n")
-    with pytest.raises(ConfigError, match=r"c.yaml:4: duplicate key 'z'"): cli.read_yaml(c)
+    with pytest.raises(ConfigError, match=r"c.yaml:4: duplicate key 'z'"): runconfig.read_yaml(c)
     c.write_text("a:\n\tb: 1\n")
-    with pytest.raises(ConfigError, match=r"c.yaml:2: .*YAML indents with spaces, not tabs"): cli.read_yaml(c)
+    with pytest.raises(ConfigError, match=r"c.yaml:2: .*YAML indents with spaces, not tabs"): runconfig.read_yaml(c)
     from mtst.training.config import spelled_number
     assert spelled_number("3", int) == 3 and spelled_number("3.5", int) == "3.5"
     assert spelled_number("1e-4", (int, float)) == 1e-4
@@ -568,14 +571,14 @@ def test_yaml_merge_keys_tabs_quoted_numbers_and_an_empty_section(tmp_path, caps
 def test_a_live_run_lock_refuses_a_second_run_and_a_stale_one_is_taken_over(tiny_cfg, tmp_path, capsys):
     import socket
     out = tmp_path / "run"; out.mkdir()
-    (out / cli.LOCK_FILE).write_text(f"{os.getpid()} {socket.gethostname()}\n")   # this test's process: alive
+    (out / runs.LOCK_FILE).write_text(f"{os.getpid()} {socket.gethostname()}\n")   # this test's process: alive
     before = snapshot(out)
     assert main(["train", str(tiny_cfg), "--output-dir", str(out), "--no-progress"]) == 2
     assert f"another mtst run (pid {os.getpid()} on " in one_error_line(capsys) and snapshot(out) == before
     dead = subprocess.Popen(["true"]); dead.wait()   # a pid that no longer runs
-    (out / cli.LOCK_FILE).write_text(f"{dead.pid} {socket.gethostname()}\n")
+    (out / runs.LOCK_FILE).write_text(f"{dead.pid} {socket.gethostname()}\n")
     assert main(["train", str(tiny_cfg), "--output-dir", str(out), "--no-progress", "--set", "training.max_steps=1"]) == 0
-    assert (out / "metrics.json").exists() and not (out / cli.LOCK_FILE).exists()   # the lock goes with the run
+    assert (out / "metrics.json").exists() and not (out / runs.LOCK_FILE).exists()   # the lock goes with the run
     # (a run that fails after taking the lock, before writing anything, leaves no folder: test_damaged_backbone_weights...)
 
 

@@ -126,7 +126,7 @@ class OnnxModel:
     def predict(self, texts, tasks=None, batch_size: int = 32) -> list[dict]:
         "Readable predictions in `MultiTaskModel.predict`'s format, from the ONNX graph."
         from mtst.core import check_positive_int
-        from mtst.multitask import _check_texts, predict_texts
+        from mtst.multitask.predict import _check_texts, predict_texts
         texts = _check_texts(texts)
         names = list(self.tasks) if tasks is None else [tasks] if isinstance(tasks, str) else list(tasks)
         if unknown := [n for n in names if n not in self.tasks]: raise ValueError(f"unknown task(s) {unknown}; this model has {list(self.tasks)}")

@@ -688,8 +688,13 @@ def embedding_table(study: dict, untrained: float, reference: str = "multi", spl
     for arm in dict.fromkeys(r["arm"] for r in study["runs"]):
         seeds = sorted(s for a, s in runs if a == arm)
         sts = [runs[arm, s]["stsb_dev_spearman"] for s in seeds]
-        row = {"arm": arm, "seeds": len(seeds), "STS-B dev": f"{np.mean(sts):.3f}" + (f" ± {np.std(sts, ddof=1):.3f}" if len(sts) > 1 else ""),
+        row = {"arm": arm, "seeds": len(seeds), "still improving": sum(bool(runs[arm, s].get("still_improving")) for s in seeds),
+               "STS-B dev": f"{np.mean(sts):.3f}" + (f" ± {np.std(sts, ddof=1):.3f}" if len(sts) > 1 else ""),
                "STS-B − untrained": float(np.mean(sts)) - untrained}
+        if len(sts) >= 2:   # the trained encoder against the untrained one's single number: a t-interval over the seeds
+            v = compare_seeds(sts, [untrained] * len(sts))
+            row.update({"untrained interval": f"[{v.low:+.3f}, {v.high:+.3f}]",
+                        "untrained verdict": v.verdict if len(sts) >= 3 else f"{len(sts)} seeds: not ranked"})
         for t in dict.fromkeys(t for s in seeds for t in runs[arm, s]["tasks"] if t != "stsb"):
             v = [_metric(t, runs[arm, s][split][t]) for s in seeds]
             row[t] = f"{np.mean(v):.3f}" + (f" ± {np.std(v, ddof=1):.3f}" if len(v) > 1 else "")
@@ -711,6 +716,8 @@ def embedding_sentences(table, untrained: float, reference: str = "multi") -> li
     for arm, r in table.iterrows():
         s = (f"{arm}: STS-B dev Spearman {r['STS-B dev']} over {r['seeds']} seed(s), {r['STS-B − untrained']:+.3f} against the "
              f"untrained encoder ({untrained:.3f})")
+        if isinstance(r.get("untrained verdict"), str): s += f" {r['untrained interval']} ({r['untrained verdict']})"
+        if r["still improving"]: s += f", {r['still improving']} of {r['seeds']} run(s) still improving at the budget's cap"
         if isinstance(r.get("STS-B verdict"), str) and r["STS-B verdict"]:
             s += (f"; against {reference}: STS-B {r[f'STS-B − {reference}']:+.3f} {r['STS-B interval']} ({r['STS-B verdict']}), "
                   f"Δm {r[f'Δm % vs {reference}']:+.1f}% {r['Δm interval']} over its tasks ({r['Δm verdict']})")

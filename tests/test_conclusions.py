@@ -580,3 +580,25 @@ def test_06a_replica_lines_follow_their_intervals():
     m = re.search(r"CoSENT − cosine-MSE: ([-+][\d.]+) \[([-+][\d.]+), ([-+][\d.]+)\] \(([a-z ]+)\)", out)
     assert m and float(m[1]) == pytest.approx(seen["CoSENT"] - seen["cosine-MSE"], abs=1.5e-3)
     assert m[4] == ("better" if float(m[2]) > 0 else "worse" if float(m[3]) < 0 else "not distinguishable")
+
+
+def test_06a_quotes_the_embedding_study():
+    "06a's study lines are the committed embedding study's, against the untrained encoder of the committed pooling study."
+    from mtst.studies import embedding_sentences, embedding_table, pooling_table
+    study = _study("embedding")
+    untrained = float(pooling_table(_study("pooling")).loc["pretrained/mean", "Spearman"])
+    expected = embedding_sentences(embedding_table(study, untrained), untrained)
+    out = output_of("06a_embedding.ipynb", "emb_said = embedding_sentences(emb_table, untrained)")
+    assert expected and all(line in out for line in expected), (expected, out)
+    cosent = [r["stsb_dev_spearman"] for r in study["runs"] if r["arm"] == "stsb/cosent"]
+    assert f"{sum(v >= 0.88 for v in cosent)} of {len(cosent)} at or above the 0.88" in out
+
+
+def test_embedding_sentences_fail_on_a_mutated_study():
+    "A changed score in a copy of the study changes the sentences: the check above cannot pass on stale text."
+    import copy
+    from mtst.studies import embedding_sentences, embedding_table
+    study = _study("embedding")
+    bad = copy.deepcopy(study)
+    bad["runs"][-1]["stsb_dev_spearman"] -= 0.05
+    assert embedding_sentences(embedding_table(bad, 0.867), 0.867) != embedding_sentences(embedding_table(study, 0.867), 0.867)

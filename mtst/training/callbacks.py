@@ -21,6 +21,34 @@ class TrainContext:
     `grad_norm` (its gradient norm before clipping), `train_features`, `history`, `is_main`, `rank`, `world`,
     `distributed`, `position` (the step's place in the epoch's plan). To do: the methods below."""
     def __init__(self, trainer): self._trainer = trainer
+    @property
+    def model(self): "The model being trained."; return self._trainer.model
+    @property
+    def tasks(self): "The tasks, name -> `Task`."; return self._trainer.tasks
+    @property
+    def config(self): "The run's `TrainConfig`."; return self._trainer.config
+    @property
+    def state(self): "The `TrainState` (step, epoch, best metric; `stop`)."; return self._trainer.state
+    @property
+    def global_step(self): "Optimizer steps so far."; return self._trainer.global_step
+    @property
+    def last_losses(self): "The last step's loss per task."; return self._trainer.last_losses
+    @property
+    def grad_norm(self): "The last step's gradient norm before clipping."; return self._trainer.grad_norm
+    @property
+    def train_features(self): "The encoded training examples."; return self._trainer.train_features
+    @property
+    def history(self): "The run's history so far (a DataFrame)."; return self._trainer.history
+    @property
+    def is_main(self): "True on the process that writes."; return self._trainer.is_main
+    @property
+    def rank(self): "This process's rank."; return self._trainer.rank
+    @property
+    def world(self): "The number of processes."; return self._trainer.world
+    @property
+    def distributed(self): "True when several processes train."; return self._trainer.dist
+    @property
+    def position(self): "The step's place in the epoch's plan."; return self._trainer._position
     def log(self, step: int, epoch: float, split: str, task: str, metric: str, value: float) -> None:
         "Add one row to the run's history (and its log)."
         self._trainer.log(step, epoch, split, task, metric, value)
@@ -39,16 +67,6 @@ class TrainContext:
         "`x` averaged over the processes, in place (unchanged with one process)."
         if self._trainer.dist: torch.distributed.all_reduce(x); x /= self._trainer.world
         return x
-
-_READ = {"model": "The model being trained.", "tasks": "The tasks, name -> `Task`.", "config": "The `TrainConfig`.",
-         "state": "The `TrainState`.", "global_step": "Optimizer steps so far.", "last_losses": "The last step's loss per task.",
-         "grad_norm": "The last step's gradient norm before clipping.", "train_features": "The encoded training examples.",
-         "history": "The run's history so far (a DataFrame).", "is_main": "True on the process that writes.",
-         "rank": "This process's rank.", "world": "The number of processes.", "distributed": "True with several processes.",
-         "position": "The step's place in the epoch's plan."}
-_ATTR = {"distributed": "dist", "position": "_position"}
-for _n, _doc in _READ.items():
-    setattr(TrainContext, _n, property(lambda self, a=_ATTR.get(_n, _n): getattr(self._trainer, a), doc=_doc))
 
 class TrainerCallback:
     """Hooks into `MultiTaskTrainer.fit`, named as in transformers' `TrainerCallback`; a subclass overrides any of

@@ -74,7 +74,7 @@ def st_reference(splits: dict, names, cfg, seed: int, model_name=None, prepare=N
     from sentence_transformers.sentence_transformer.losses import CoSENTLoss
     from mtst.core import DEFAULT_MODEL, resolve_backbone
     from mtst.encoder import spearman
-    from mtst.studies import _cpu_seconds, still_improving
+    from mtst.studies.runs import _cpu_seconds, still_improving
     from mtst.utils import peak_rss
     import torch.nn.functional as F
     data = lambda part: Dataset.from_dict({"sentence1": [e.text for e in splits[part]["stsb"]], "sentence2": [e.pair for e in splits[part]["stsb"]],

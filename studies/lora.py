@@ -37,7 +37,7 @@ def lora_arm(r: int, lr: float, task: str) -> str: return f"lora r={r} lr={lr:g}
 
 def chosen_lr(res, task: str):
     "The grid rate with the best validation score (seed 0), once every grid run of `task` is in `res`; else None."
-    from mtst.studies import _metric
+    from mtst.studies.reading import _metric
     runs = {r["arm"]: r for r in res.data["runs"]}
     got = [(_metric(task, runs[lora_arm(8, lr, task)]["validation"][task]), lr) for lr in GRID
            if lora_arm(8, lr, task) in runs]

@@ -364,7 +364,8 @@ def studies_markdown() -> str:
 
 
 def _metric_of(S, task: str, m: dict) -> float:
-    return round(S._metric(task, m[task]), 4)
+    from mtst.studies.reading import _metric   # each task's headline metric
+    return round(_metric(task, m[task]), 4)
 
 
 def sync_studies(write: bool = True) -> bool:

@@ -15,19 +15,24 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
         os.environ.setdefault(var, "1")
 
 # The longest tests first, so the processes finish together (`--dist worksteal` hands out the rest as they go).
-# Order from `make test` (pytest -n 2 --durations) on 2 quiet cores, longest first (kill -9 across 2 processes 44 s,
-# 07 smoke 32 s ... 04a smoke 14 s); a test not listed counts as quick.
-SLOW_FIRST = ("test_two_process_resume_after_kill9", "test_notebook_runs[07_serving", "test_resume_after_kill9",
-              "test_notebook_runs[01_sentence_encoder", "test_notebook_runs[04_training", "test_notebook_runs[03a_lora",
-              "test_notebook_runs[05_cli", "test_notebook_runs[02_multitask", "test_notebook_runs[03_freezing",
-              "test_notebook_runs[04c_studies", "test_notebook_runs[04b", "test_notebook_runs[00_data", "test_notebook_runs[00e",
-              "test_two_process", "test_same_config_same_history", "test_notebook_runs", "test_lora_smoke",
-              "test_multi_vs_single_smoke", "test_backbones.py")
+# Order from `make test` (pytest -n 2 --durations) on 2 quiet cores, longest first (01 smoke 28 s, 02 27 s ... 00b 16 s,
+# then the slowest unit tests); a test not listed counts as quick.
+SLOW_FIRST = ("test_notebook_runs[01_sentence_encoder", "test_notebook_runs[02_multitask", "test_notebook_runs[03_freezing",
+              "test_notebook_runs[06a", "test_notebook_runs[04b", "test_notebook_runs[00_data", "test_notebook_runs[04_training",
+              "test_notebook_runs[00e", "test_notebook_runs[05_cli", "test_notebook_runs[03a_lora", "test_notebook_runs[07_serving",
+              "test_notebook_runs[06_real", "test_notebook_runs[04c_studies", "test_notebook_runs[04a", "test_notebook_runs[00b",
+              "test_balancing_methods_take_pair_tasks", "test_python_example_runs", "test_bf16_close_to_fp32",
+              "test_matches_sentence_transformers", "test_notebook_runs[00", "test_two_process", "test_same_config_same_history",
+              "test_notebook_runs", "test_lora_smoke", "test_multi_vs_single_smoke", "test_backbones.py")
 
 
 # The checks that start several processes or train on the real data sets: `make test-slow` (`pytest -m slow`) runs them,
 # `make test` (`-m "not slow"`) the rest: every notebook at smoke and the unit tests. CI runs both.
-SLOW = re.compile(r"kill9|two_process|in_two_processes|test_studies\.py::test_\w+_smoke|test_real_data_config")
+SLOW = re.compile(r"kill9|two_process|in_two_processes|test_studies\.py::test_\w+_smoke|test_real_data_config"
+                  # each starts a fresh Python (a study script, an offline Hub check, an interpreter's exit): 4-7 s apiece
+                  r"|test_hub_offline_fails_fast_in_one_line|test_hub_id_goes_through_huggingface_hub_offline"
+                  r"|test_scratch_dir_is_removed_at_exit|test_data_dir_error_when_not_a_checkout|test_missing_data_is_one_line"
+                  r"|test_changed_design_is_refused")
 
 
 def pytest_configure(config):

@@ -208,7 +208,10 @@ def run(a) -> tuple:
     if a.unfreeze_at is not None:
         from mtst.freezing import freeze, unfreeze
         freeze(model, "backbone")
-        cfg.callbacks.append(lambda epoch: unfreeze(model) if epoch == a.unfreeze_at else None)   # called at each epoch's start
+        class UnfreezeAt:   # a callback: the backbone trains from epoch `a.unfreeze_at` on
+            def on_epoch_begin(self, epoch, ctx):
+                if epoch == a.unfreeze_at: unfreeze(ctx.model)
+        cfg.callbacks.append(UnfreezeAt())
     more = (synthetic_pairs(a.n_train, 0), synthetic_pairs(16, 1)) if a.pairs else ([], [])
     trainer = MultiTaskTrainer(model, synthetic(a.n_train, 0) + more[0], synthetic(16, 1) + more[1], cfg)
     try: metrics = trainer.fit(resume=a.resume)

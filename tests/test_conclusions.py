@@ -592,6 +592,9 @@ def test_06a_quotes_the_embedding_study():
     assert expected and all(line in out for line in expected), (expected, out)
     cosent = [r["stsb_dev_spearman"] for r in study["runs"] if r["arm"] == "stsb/cosent"]
     assert f"{sum(v >= 0.88 for v in cosent)} of {len(cosent)} at or above the 0.88" in out
+    pool = pooling_table(_study("pooling"))   # the baselines beside it: the untrained encoder and TF-IDF, same pairs
+    base = output_of("06a_embedding.ipynb", "emb_table = embedding_table(emb_study, untrained)")
+    assert f"the untrained encoder (mean pooling) {untrained:.3f}, TF-IDF cosine {pool.loc['lexical/tf-idf', 'Spearman']:.3f}" in base
 
 
 def test_embedding_sentences_fail_on_a_mutated_study():

@@ -279,11 +279,15 @@ def _rename(examples: list, task: dict) -> list:
     if task.get("format") != "jsonl" or task["kind"] not in ("sequence", "multilabel") or col == name: return examples
     return [replace(e, labels={name: e.labels[col]} if col in e.labels else {}) for e in examples]
 
+def _task_settings(t: dict) -> dict:
+    "The `Task` settings a config entry gives (a score range as a tuple)."
+    return {k: tuple(t[k]) if k == "score_range" and t[k] else t[k] for k in TASK_SETTINGS if k in t}
+
 def _declared_task(cfg: dict, t: dict):
     "The `Task` a config entry declares (its label list, a score range, a data set's label names); None if its training examples say."
     from dataclasses import replace
     from mtst.data import DataError, Task
-    kw = {k: tuple(t[k]) if k == "score_range" and t[k] else t[k] for k in TASK_SETTINGS if k in t}
+    kw = _task_settings(t)
     if t["labels"] or t["kind"] in ("similarity", "contrastive") and (t["kind"] == "contrastive" or t.get("score_range")):
         try: return Task.for_entities(t["name"], t["labels"], **kw) if t["kind"] == "token" else Task(t["name"], t["kind"], tuple(t["labels"] or ()), **kw)
         except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None
@@ -296,7 +300,7 @@ def _declared_task(cfg: dict, t: dict):
 def _task_from_examples(cfg: dict, t: dict, examples: list):
     "The `Task` of a config entry from its training examples (labels sorted), checked against the declared kind."
     from mtst.data import Task
-    kw = {k: tuple(t[k]) if k == "score_range" and t[k] else t[k] for k in TASK_SETTINGS if k in t}
+    kw = _task_settings(t)
     try: task = Task.from_examples(t["name"], examples, **kw)
     except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r} ({t['train']}): {e}") from None
     if task.kind != t["kind"]:

@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def make_sentences(n: int, seed: int) -> list[str]:
     "n sentences (fixed seed) from the shipped data; 1-3 texts joined so lengths vary."
     from mtst.data import load_shipped
-    from mtst.encoder import load_sts_pairs
+    from mtst.data import load_sts_pairs
     texts = []
     try: texts += [ex.text for ex in load_shipped("train")]
     except FileNotFoundError: pass

@@ -55,7 +55,7 @@ def sts_pairs(n: int | None):
         pairs = read_pairs(load_source_dataset(real_source("stsb", "validation", prefer="folder")))
         which = "STS-B dev"
     except DataError:
-        from mtst.encoder import load_sts_pairs
+        from mtst.data import load_sts_pairs
         pairs, which = load_sts_pairs(), "the course's similarity pairs (no STS-B in the data folder)"
     return (pairs[:n] if n else pairs), which
 

@@ -140,7 +140,7 @@ class OnnxModel:
     def encode(self, sentences, batch_size: int = 32, convert_to_tensor: bool = False):
         "Sentence embeddings in `SentenceEncoder.encode`'s format (a str -> `(dim,)`, a list -> `(n, dim)`, input order)."
         from mtst.core import check_positive_int
-        from mtst.encoder import _check_sentences
+        from mtst.encoder.model import _check_sentences
         sentences, single = _check_sentences(sentences)
         check_positive_int(batch_size, "batch_size")
         out = np.zeros((len(sentences), self.dim), dtype=np.float32)

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from mtst.encoder import (POOLING_MODES, Pooling, SentenceEncoder, evaluate_sts, load_sts_pairs, similarity,
+from mtst.data import load_sts_pairs
+from mtst.encoder import (POOLING_MODES, Pooling, SentenceEncoder, evaluate_sts, similarity,
                           spearman)
 
 SENTS = ["I earned 500 points on my last grocery order.", "The app crashed when I redeemed a voucher.",

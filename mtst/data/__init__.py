@@ -8,7 +8,7 @@ __all__ = ['TASK_KINDS', 'PAIR_KINDS', 'HEAD_TYPES', 'TASK_LOSSES', 'DataError',
            'check_text', 'DataWarning', 'warn_conflicts', 'read_jsonl', 'write_jsonl', 'join_tokens', 'tokens_to_spans',
            'read_conll', 'read_csv', 'read_pairs', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES',
            'SPLITS', 'shipped_tasks', 'data_dir', 'load_shipped', 'label_counts', 'jaccard', 'find_duplicates',
-           'encode_examples', 'MultiTaskCollator', 'length_grouped_batches']
+           'STS_FILE', 'load_sts_pairs', 'encode_examples', 'MultiTaskCollator', 'length_grouped_batches']
 
 # %% ../../nbs/13_data.ipynb #efff6f55
 from .core import (TASK_KINDS, PAIR_KINDS, HEAD_TYPES, TASK_LOSSES, DataError, Span, Task, Example, word_spans, words_of,
@@ -16,12 +16,12 @@ from .core import (TASK_KINDS, PAIR_KINDS, HEAD_TYPES, TASK_LOSSES, DataError, S
 from .readers import (check_label, check_text, DataWarning, warn_conflicts, read_jsonl, write_jsonl, join_tokens,
     tokens_to_spans, read_conll, read_csv, read_pairs)
 from .shipped import (SHIPPED_TOPICS, SHIPPED_SENTIMENTS, SHIPPED_ENTITY_TYPES, SPLITS, shipped_tasks, data_dir,
-    load_shipped, label_counts, jaccard, find_duplicates)
+    load_shipped, label_counts, jaccard, find_duplicates, STS_FILE, load_sts_pairs)
 from .encode import encode_examples, MultiTaskCollator, length_grouped_batches
 
 _all_ = ['TASK_KINDS', 'PAIR_KINDS', 'HEAD_TYPES', 'TASK_LOSSES', 'DataError', 'Span', 'Task', 'Example', 'word_spans', 'words_of',
           'example_words', 'check_spans', 'spans_to_bio', 'bio_to_spans', 'normalize_bio', 'check_label', 'check_text',
           'DataWarning', 'warn_conflicts', 'read_jsonl', 'write_jsonl', 'join_tokens', 'tokens_to_spans', 'read_conll',
           'read_csv', 'read_pairs', 'SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'shipped_tasks',
-          'data_dir', 'load_shipped', 'label_counts', 'jaccard', 'find_duplicates', 'encode_examples', 'MultiTaskCollator',
+          'data_dir', 'load_shipped', 'label_counts', 'jaccard', 'find_duplicates', 'STS_FILE', 'load_sts_pairs', 'encode_examples', 'MultiTaskCollator',
           'length_grouped_batches']

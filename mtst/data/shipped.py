@@ -9,14 +9,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 from typing import Sequence
+import json
 import re
 
 from .core import Example, Task
 from .readers import read_jsonl
 
 # %% auto #0
-__all__ = ['SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'shipped_tasks', 'data_dir', 'load_shipped',
-           'label_counts', 'jaccard', 'find_duplicates']
+__all__ = ['SHIPPED_TOPICS', 'SHIPPED_SENTIMENTS', 'SHIPPED_ENTITY_TYPES', 'SPLITS', 'STS_FILE', 'shipped_tasks', 'data_dir',
+           'load_shipped', 'label_counts', 'jaccard', 'find_duplicates', 'load_sts_pairs']
 
 # %% ../../nbs/13b_data_shipped.ipynb #218db2f0
 SHIPPED_TOPICS = ("app", "delivery", "payments", "product", "rewards", "store", "support")
@@ -83,3 +84,34 @@ def find_duplicates(texts: Sequence[str], threshold: float = 0.8, others: Sequen
             sim = len(a & b) / u if u else 1.0
             if sim >= threshold: out.append((i, j, round(sim, 4)))
     return sorted(out, key=lambda p: (-p[2], p[0], p[1]))
+
+# %% ../../nbs/13b_data_shipped.ipynb #8fbcb860
+STS_FILE = "sts_pairs.jsonl"
+# data/sts_pairs.jsonl: a small sentence-similarity set written for this course (not taken from a
+# public benchmark). One JSON object per line: {"sentence1", "sentence2", "score", "domain"}.
+# `score` is a graded 0-5 similarity in the style of STS-B: 5 same meaning; 4 same meaning, minor
+# details differ; 3 roughly equivalent but an important detail differs; 2 not equivalent, some details
+# shared; 1 same topic only; 0 unrelated. `domain` is "rewards", "app" or "shopping" (a receipt-scanning
+# rewards app and its shops: the course's running example) or "general" (everyday sentences).
+
+def load_sts_pairs(path: str | Path | None = None) -> list[dict]:
+    "The course's sentence-pair similarity set (see the comment above), validated; errors name file:line."
+    if path is None:
+        path = data_dir() / STS_FILE
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: similarity pairs not found (they ship with the repository's data/ folder)")
+    pairs = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip(): continue
+        where = f"{path}:{n}"
+        try: row = json.loads(line)
+        except json.JSONDecodeError as e: raise ValueError(f"{where}: invalid JSON ({e.msg})") from None
+        for k in ("sentence1", "sentence2"):
+            if not isinstance(row.get(k), str) or not row[k].strip(): raise ValueError(f"{where}: field {k!r} must be a non-empty string")
+        score = row.get("score")
+        if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 5:
+            raise ValueError(f"{where}: field 'score' must be a number in [0, 5], got {score!r}")
+        pairs.append({"sentence1": row["sentence1"], "sentence2": row["sentence2"], "score": float(score),
+                      "domain": row.get("domain", ""), "source": where})
+    return pairs

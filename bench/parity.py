@@ -8,7 +8,7 @@ Five runs per seed, each a fresh subprocess (its own memory; mtst and Trainer ru
 
 * `trainer/ner`    transformers.Trainer + AutoModelForTokenClassification on CoNLL-2003 (first sub-token of
                    each word labelled, -100 elsewhere, DataCollatorForTokenClassification);
-* `mtst/ner`       MultiTaskTrainer, one token task, on the same sentences (mtst.hfdata.load_source);
+* `mtst/ner`       MultiTaskTrainer, one token task, on the same sentences (mtst.sources.load_source);
 * `trainer/sst2`   transformers.Trainer + AutoModelForSequenceClassification on SST-2 (DataCollatorWithPadding);
 * `mtst/sst2`      MultiTaskTrainer, one sequence task, same sentences;
 * `mtst/joint`     one MultiTaskTrainer on both data sets at once (schedule `proportional`: every batch of
@@ -40,7 +40,7 @@ RUNS = ("trainer/ner", "mtst/ner", "trainer/sst2", "mtst/sst2", "mtst/joint")
 
 def specs(a) -> dict:
     "Source mappings (mtst.hfdata) for each task's train and dev split."
-    from mtst.hfdata import real_source
+    from mtst.sources import real_source
     w = lambda fmt, split, **kw: real_source(fmt, split, data_dir=a.data_dir, **kw)
     dev = dict(limit=a.dev_limit, seed=0) if a.dev_limit else {}
     return {"ner": (w("conll", "train", **(dict(limit=a.limit, seed=0) if a.limit else {})), w("conll", "validation", **dev)),
@@ -52,7 +52,8 @@ def run_trainer(task: str, a) -> dict:
     from transformers import (AutoModelForSequenceClassification, AutoModelForTokenClassification, DataCollatorForTokenClassification,
                               DataCollatorWithPadding, Trainer, TrainingArguments)
     from mtst.core import load_tokenizer, quiet_progress, resolve_backbone
-    from mtst.hfdata import label_names, load_source_dataset
+    from mtst.hfdata import label_names
+    from mtst.sources import load_source_dataset
     from mtst.metrics import entity_scores
     spec = resolve_backbone(a.model)
     tok = load_tokenizer(spec)
@@ -108,7 +109,7 @@ def run_mtst(which: str, a) -> dict:
     import torch
     from mtst.data import encode_examples
     from mtst.encoder import SentenceEncoder
-    from mtst.hfdata import load_source
+    from mtst.sources import load_source
     from mtst.multitask import MultiTaskModel
     from mtst.training import MultiTaskTrainer, TrainConfig, set_seed
     names = ("ner", "sst2") if which == "joint" else (which,)

@@ -49,8 +49,9 @@ def timed(fn, *args, **kw) -> tuple[float, float]:
 
 def sts_pairs(n: int | None):
     "STS-B dev pairs from the data folder (MTST_DATA_DIR / ../shared/data), else the course's own similarity pairs."
-    from mtst.hfdata import DataError, load_source_dataset, real_source
-    from mtst.hfdata import sts_pairs as read_pairs
+    from mtst.data import DataError
+    from mtst.sources import load_source_dataset, real_source
+    from mtst.sources import sts_pairs as read_pairs
     try:
         pairs = read_pairs(load_source_dataset(real_source("stsb", "validation", prefer="folder")))
         which = "STS-B dev"

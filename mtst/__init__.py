@@ -13,7 +13,7 @@ _API = {
     "SentenceEncoder": "encoder", "Pooling": "encoder", "MultiTaskModel": "multitask",
     # data: tasks, examples, readers (00 · data, 00c · Hugging Face datasets)
     "Task": "data", "Example": "data", "read_jsonl": "data", "read_csv": "data", "read_conll": "data", "read_pairs": "data",
-    "encode_examples": "data", "MultiTaskCollator": "data", "from_hf": "hfdata", "load_source": "hfdata",
+    "encode_examples": "data", "MultiTaskCollator": "data", "from_hf": "hfdata", "load_source": "sources",
     # training (04, 10 · the trainer): the config, the trainer, its plug-in interface, evaluation
     "TrainConfig": "training", "MultiTaskTrainer": "training", "TrainerCallback": "training", "TrainContext": "training",
     "evaluate": "training", "set_seed": "training",

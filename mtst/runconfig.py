@@ -256,7 +256,7 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> dict:
 def _read_task_file(task: dict, path: str | dict, tobj=None) -> list:
     from mtst.data import PAIR_KINDS, DataError, read_conll, read_csv, read_jsonl, read_pairs
     if "source" in task:   # `path` is the resolved source mapping of one split
-        from mtst.hfdata import load_source
+        from mtst.sources import load_source
         try: return load_source(path, task["name"], task["kind"], task=tobj)[1]
         except DataError as e: raise ConfigError(f"task {task['name']!r}: {_oneline(e)}") from None
     fmt = task["format"]
@@ -292,7 +292,7 @@ def _declared_task(cfg: dict, t: dict):
         try: return Task.for_entities(t["name"], t["labels"], **kw) if t["kind"] == "token" else Task(t["name"], t["kind"], tuple(t["labels"] or ()), **kw)
         except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None
     if "source" not in t: return None
-    from mtst.hfdata import source_task   # label names from the data set's ClassLabel feature (or sorted from its rows)
+    from mtst.sources import source_task# label names from the data set's ClassLabel feature (or sorted from its rows)
     try: return replace(source_task(t["train"], t["name"], t["kind"]), **kw)
     except DataError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {_oneline(e)}") from None
     except ValueError as e: raise ConfigError(f"{cfg['config_file']}: task {t['name']!r}: {e}") from None
@@ -359,9 +359,9 @@ def read_split(cfg: dict, split: str, tasks: list | None = None, read: dict | No
 
 # %% ../nbs/11_run_config.ipynb #8c3581e8
 def resolve_source(source: dict, split: str | dict, base: Path, where: str) -> dict:
-    """The `mtst.hfdata` source mapping for one split of a task's `source:` (`split`: a split name, or a mapping
+    """The `mtst.sources` source mapping for one split of a task's `source:` (`split`: a split name, or a mapping
     of source keys for this split); `folder`/`disk` are relative to `base`. ConfigError starting with `where`."""
-    from mtst.hfdata import FOLDER_FILES, SOURCE_KEYS, real_source
+    from mtst.sources import FOLDER_FILES, SOURCE_KEYS, real_source
     spec = {**source, **({"split": split} if isinstance(split, str) else split)}
     if bad := sorted(set(spec) - set(SOURCE_KEYS) | set(spec) & {"name", "kind"}):
         raise ConfigError(f"{where}: unknown source key(s) {bad}; known: {[k for k in SOURCE_KEYS if k not in ('name', 'kind')]}")

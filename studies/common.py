@@ -42,7 +42,7 @@ def out_path(study: str, a) -> Path:
 
 def cli(main) -> None:
     "Run a study's `main`; a data or results-file problem ends it with one line (exit status 1), not a traceback."
-    from mtst.hfdata import DataError
+    from mtst.data import DataError
     from mtst.studies import StudyError
     try: main()
     except (DataError, StudyError) as e: sys.exit(f"error: {e}")

@@ -104,7 +104,7 @@ def main(argv=None) -> None:
     import torch
     from mtst.core import DEFAULT_MODEL
     from mtst.encoder import SentenceEncoder
-    from mtst.hfdata import load_source_dataset, real_source, sts_pairs
+    from mtst.sources import load_source_dataset, real_source, sts_pairs
     from transformers import AutoModel
     if a.threads: torch.set_num_threads(a.threads)
     b, sizes = BUDGETS[a.budget], PROJECTIONS[a.budget]

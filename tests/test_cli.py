@@ -479,7 +479,7 @@ def test_bad_sources_are_one_line_before_any_model_loads(source_cfg, monkeypatch
 
 
 def test_real_data_config_reads_the_shared_copies():
-    from mtst.hfdata import real_data_dir
+    from mtst.sources import real_data_dir
     if real_data_dir() is None or not (real_data_dir() / "conll2003" / "train.txt").is_file():
         pytest.skip("no real data folder (MTST_DATA_DIR or ../shared/data)")
     c = load_config(ROOT / "configs" / "real_data.yaml")

@@ -554,7 +554,7 @@ def test_pooling_sentences_fail_on_a_mutated_study():
 def test_stored_outputs_name_no_path_of_the_build_machine():
     "`make refresh` writes `<repo>`, `<site-packages>`, `$MTST_DATA_DIR` and `<tmp>` for the maintainer's absolute paths."
     import json
-    from mtst.hfdata import real_data_dir
+    from mtst.sources import real_data_dir
     here = [Path(__file__).resolve().parents[1], *([real_data_dir().resolve()] if real_data_dir() else [])]
     machine = "|".join([r"/site-packages/", r"/tmp/tmp\w+", *(re.escape(str(p)) for p in here)])
     bad = []

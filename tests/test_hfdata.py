@@ -10,8 +10,8 @@ import pytest
 from datasets import ClassLabel, Dataset, DatasetDict, Features, List, Value, load_dataset
 
 from mtst.data import DataError, Span, Task, read_conll
-from mtst.hfdata import (CONLL_TAGS, from_hf, load_source, load_source_dataset, read_agnews_dataset,
-                         read_conll_dataset, read_sst2_dataset, real_data_dir, real_source, source_task, sts_pairs)
+from mtst.hfdata import from_hf
+from mtst.sources import CONLL_TAGS, load_source, load_source_dataset, read_agnews_dataset, read_conll_dataset, read_sst2_dataset, real_data_dir, real_source, source_task, sts_pairs
 
 SST_FEATS = Features({"sentence": Value("string"), "label": ClassLabel(names=["negative", "positive"])})
 NER_FEATS = Features({"tokens": List(Value("string")), "ner_tags": List(ClassLabel(names=list(CONLL_TAGS)))})
@@ -114,7 +114,7 @@ def test_load_source_disk_and_spec_errors(tmp_path):
 
 
 def test_hub_offline_fails_fast_in_one_line():
-    code = ("from mtst.hfdata import load_source\ntry: load_source({'hub': 'nyu-mll/glue', 'config': 'sst2', 'name': 's', 'kind': 'sequence'})\n"
+    code = ("from mtst.sources import load_source\ntry: load_source({'hub': 'nyu-mll/glue', 'config': 'sst2', 'name': 's', 'kind': 'sequence'})\n"
             "except Exception as e: print(type(e).__name__, e)")
     t0 = time.time()
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=60)
@@ -134,7 +134,7 @@ def test_real_data_dir(monkeypatch, tmp_path):
     from pathlib import Path
     beside = Path(mtst.__file__).resolve().parents[1].parent / "shared" / "data"
     assert real_data_dir() == (beside if beside.is_dir() else None)
-    monkeypatch.setattr("mtst.hfdata.hub_reachable", lambda timeout=3.0: False)
+    monkeypatch.setattr("mtst.sources.hub_reachable", lambda timeout=3.0: False)
     with pytest.raises(DataError, match=r"^no conll data: no conll2003/valid.txt in .*Hub is not reachable; get the data online.*MTST_DATA_DIR"):
         real_source("conll", "validation", data_dir=tmp_path)
 
@@ -178,7 +178,7 @@ def test_real_conll_labels_one_position_per_token_as_the_trainer_recipe():
 def test_folder_files_are_parsed_once_until_they_change(tmp_path):
     "The studies read the same large files many times: one parse per file, and a rewritten file is read again."
     import os
-    from mtst.hfdata import _read_folder
+    from mtst.sources import _read_folder
     (tmp_path / "sst2").mkdir()
     f = tmp_path / "sst2" / "train.tsv"
     f.write_text("sentence\tlabel\n" + "".join(f"film {i} \t{i % 2}\n" for i in range(6)))

@@ -187,7 +187,7 @@ def machine_paths() -> list[tuple[str, str]]:
     folder, the repository, the temporary folder."""
     import site
     import tempfile
-    from mtst.hfdata import real_data_dir
+    from mtst.sources import real_data_dir
     pairs = [(str(Path(p)), "<site-packages>") for p in site.getsitepackages()]
     if (d := real_data_dir()) is not None: pairs.append((str(Path(d).resolve()), "$MTST_DATA_DIR"))
     pairs += [(str(ROOT), "<repo>"), (str(Path(tempfile.gettempdir()).resolve()), "<tmp>")]

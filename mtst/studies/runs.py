@@ -19,7 +19,7 @@ __all__ = ['STUDY_TASKS', 'TEST_SPLIT', 'REPORT_METRIC', 'FLOORS', 'STUDY_SCHEMA
            'machine', 'provenance', 'StudyResults']
 
 # %% ../../nbs/04c_studies.ipynb #165b4b10
-STUDY_TASKS = {"ner": "conll", "sst2": "sst2", "agnews": "agnews",   # task name -> data set (mtst.hfdata.real_source)
+STUDY_TASKS = {"ner": "conll", "sst2": "sst2", "agnews": "agnews",   # task name -> data set (mtst.sources.real_source)
                "stsb": "stsb", "mrpc": "mrpc", "nli": "sick"}         # tasks over two texts: similarity, pair, pair
 TEST_SPLIT = {"conll": "validation", "sst2": "validation", "stsb": "validation", "sick": "test"}   # else: held out of train
 REPORT_METRIC = {"ner": "f1", "sst2": "accuracy", "agnews": "accuracy",   # the metric the floors and Δm use
@@ -35,7 +35,7 @@ def study_splits(sizes: dict[str, int], n_val: int = 1000, n_test: int = 1000, t
     `TEST_SPLIT` (the dev file of CoNLL-2003, SST-2 and STS-B: their test labels are not public; SICK's test), or (AG
     News, MRPC: one file here) the `n_test` examples before validation. `test_limit` samples that many of an official
     test split (seed 0), for quick runs."""
-    from mtst.hfdata import load_source, load_source_dataset, real_source
+    from mtst.sources import load_source, load_source_dataset, real_source
     unknown = sorted(set(sizes) - set(STUDY_TASKS))
     if unknown: raise ValueError(f"unknown study task(s) {unknown}; known: {list(STUDY_TASKS)}")
     out = {"tasks": [], "train": {}, "validation": {}, "test": {}}

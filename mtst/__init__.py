@@ -19,7 +19,7 @@ _API = {
     "evaluate": "training", "set_seed": "training",
     # what to train (03, 03a): freezing, layer-wise learning rates, gradual unfreezing, cached features, LoRA
     "freeze": "freezing", "unfreeze": "freezing", "layerwise_lr_groups": "freezing", "GradualUnfreezing": "freezing",
-    "FeatureCache": "freezing", "add_lora": "lora", "merged_encoder": "lora",
+    "FeatureCache": "feature_cache", "add_lora": "lora", "merged_encoder": "lora",
     # serving (07) and errors
     "export_onnx": "serving", "OnnxModel": "serving", "MtstError": "core", "DataError": "data"}
 __all__ = list(_API)

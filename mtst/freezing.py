@@ -7,15 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import torch
-from fastcore.basics import patch
 from torch import nn
-
-from .data import length_grouped_batches
 
 # %% auto #0
 __all__ = ['STRATEGIES', 'module_groups', 'unfreeze', 'freeze', 'frozen_strategies', 'parameter_table', 'count_trainable',
-           'no_decay', 'layerwise_lr_groups', 'GradualUnfreezing', 'backbone_frozen', 'FeatureCache']
+           'no_decay', 'layerwise_lr_groups', 'GradualUnfreezing', 'backbone_frozen']
 
 # %% ../nbs/03_freezing.ipynb #6de084f7
 _LAYER_PATHS = ("encoder.layer", "transformer.layer", "encoder.layers", "layers", "layer", "h")
@@ -66,6 +62,7 @@ STRATEGIES = ("none", "all", "encoder", "backbone", "embeddings", "bottom:k", "t
 def _stay_eval(module, args):
     "Forward pre-hook: a frozen module runs in eval mode even after `model.train()`."
     if module.training: module.eval()
+_stay_eval.keeps_eval = True   # the mark by which FeatureCache (18 · the feature cache) knows freeze's hook
 
 def _strategy_names(model, strategy) -> tuple[set[str] | None, str]:
     "Parameter names a strategy freezes (None = restore), and its canonical spelling."
@@ -246,188 +243,3 @@ def backbone_frozen(model: nn.Module) -> bool:
     backbone = m.encoder.backbone if hasattr(m, "encoder") and hasattr(m.encoder, "backbone") else getattr(m, "backbone", m)
     return not any(p.requires_grad for p in backbone.parameters())
 
-class FeatureCache:
-    """Token embeddings of a *frozen, deterministic* backbone, computed once per training example and served as padded
-    `(B, T, H)` batches for `model(..., token_embeddings=...)`. Keys are example indices (`cache(indices, input_ids, mask)`,
-    as a training loop knows them) or, with `indices=None`, the token ids themselves; `with cache.attached():`
-    makes the model use the cache by content inside *any* loop, evaluation included.
-    Guards, checked at every call: the backbone must be frozen (no trainable parameter) and deterministic (every
-    backbone unit in eval mode, or kept there by `freeze`'s default `eval_frozen=True`), else `ValueError`, because
-    cached features would differ from what uncached training computes. The cache remembers a fingerprint of the
-    backbone's weights (each tensor's identity and in-place version counter): when the weights change (`load_state_dict`,
-    an optimizer step between unfreeze and re-freeze, a swapped backbone) it empties itself and counts an
-    `invalidations`. An index hit is checked against the batch's token ids, so a changed dataset or `max_length`
-    raises instead of serving stale features. Inputs must be right-padded (the BERT default).
-    `dtype=torch.bfloat16` halves the memory (then not exact)."""
-    def __init__(self, model: nn.Module, dtype: torch.dtype | None = None):
-        self.model, self.dtype = model, dtype
-        self.store: dict = {}
-        self.hits = self.misses = self.invalidations = 0
-        self._forward = None
-        self._fingerprint = None
-        self._layout = None   # (backbone id, its tensors, its units' submodules): walked once per backbone object
-
-    def __len__(self): return len(self.store)
-    def __bool__(self): return True   # an empty cache is still a cache (`if cache:` must not skip it)
-    @property
-    def nbytes(self) -> int:
-        "Bytes the cached token embeddings take."
-        return sum(e.numel() * e.element_size() for _, e in self.store.values())
-    def clear(self):
-        "Empty the cache and its hit/miss counters."
-        self.store.clear(); self.hits = self.misses = 0; self._fingerprint = None
-    def __repr__(self):
-        return f"FeatureCache({len(self)} examples, {self.nbytes / 2**20:.1f} MiB, hits={self.hits}, misses={self.misses})"
-
-    def _encoder(self):
-        m = self.model
-        return m.encoder if hasattr(m, "encoder") and hasattr(m.encoder, "backbone") else m
-
-    def _backbone(self) -> nn.Module:
-        enc = self._encoder()
-        return enc.backbone if hasattr(enc, "backbone") else enc
-
-    def _compute(self, input_ids, attention_mask, token_type_ids=None) -> torch.Tensor:
-        # normal tensors even when called under inference_mode (e.g. from an evaluation loop): they are reused in training
-        with torch.inference_mode(False), torch.no_grad():
-            return self._run(input_ids.clone(), attention_mask.clone(), None if token_type_ids is None else token_type_ids.clone())
-
-    def _run(self, input_ids, attention_mask, token_type_ids=None) -> torch.Tensor:
-        enc = self._encoder()
-        if hasattr(enc, "embed_tokens"): return enc.embed_tokens(input_ids, attention_mask, token_type_ids)
-        kw = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
-        return self._backbone()(input_ids=input_ids, attention_mask=attention_mask, **kw).last_hidden_state
-
-    def _parts(self):
-        "The backbone's parameters, buffers and units (with their submodules); the module tree is walked once per backbone object."
-        bb = self._backbone()
-        if self._layout is None or self._layout[0] != id(bb):
-            units = [(key, self.model.get_submodule(path)) for key, path in _units(self.model)
-                     if key == "embeddings" or key.startswith(("layer.", "backbone."))]
-            self._layout = (id(bb), list(bb.parameters()), list(bb.buffers()), [(k, u, list(u.modules())) for k, u in units])
-        return self._layout[1:]
-
-# %% ../nbs/03_freezing.ipynb #b776fa2c
-@patch
-def _frozen(self: FeatureCache) -> bool:
-    return not any(p.requires_grad for p in self._parts()[0])
-
-@patch
-def _nondeterministic_units(self: FeatureCache) -> list[str]:
-    "Backbone units that would run in train mode (dropout on): neither in eval mode nor kept there by `freeze`."
-    bad = []
-    for key, unit, modules in self._parts()[2]:
-        if any(h is _stay_eval for h in unit._forward_pre_hooks.values()): continue
-        if any(m.training for m in modules): bad.append(key)
-    return bad
-
-@patch
-def fingerprint(self: FeatureCache) -> tuple:
-    "Identity of the backbone's weights: `(id, in-place version)` of every parameter and buffer. Cheap (no data read)."
-    params, buffers, _ = self._parts()
-    return (self._layout[0],) + tuple((id(t), t._version) for t in (*params, *buffers))
-
-@patch
-def check(self: FeatureCache) -> "FeatureCache":
-    "Raise if the backbone is trainable or not deterministic; empty the cache if the backbone's weights changed."
-    if not self._frozen():
-        raise ValueError("FeatureCache needs a frozen backbone (cached features would go stale): call freeze(model, 'backbone') first")
-    if bad := self._nondeterministic_units():
-        raise ValueError(f"FeatureCache needs a deterministic backbone, but {', '.join(bad)} would run in train mode "
-                         f"(dropout on), so uncached training would see different features at every pass: "
-                         f"freeze with eval_frozen=True (the default) or put the backbone in eval mode")
-    fp = self.fingerprint()
-    if self._fingerprint is not None and fp != self._fingerprint and self.store:
-        self.store.clear(); self.invalidations += 1   # the weights changed: every cached feature is stale
-    self._fingerprint = fp
-    return self
-
-# %% ../nbs/03_freezing.ipynb #dd26936f
-@patch
-def __call__(self: FeatureCache, indices: Sequence[int] | None, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-             token_type_ids: torch.Tensor | None = None) -> torch.Tensor:
-    "Padded token embeddings `(B, T, H)` (zeros at padding) for a batch; runs the backbone only on the misses."
-    self.check()
-    B, T = input_ids.shape
-    if indices is not None and len(indices) != B:
-        raise ValueError(f"FeatureCache: {len(indices)} indices for a batch of {B} rows" + (
-            "; a batch with the second texts of pair tasks has more rows than examples: use the cache by content "
-            "(indices=None, or `cache.attach()`)" if B > len(indices) else ""))
-    n_real = attention_mask.sum(1)
-    if not torch.equal(attention_mask.bool(), torch.arange(T, device=n_real.device) < n_real[:, None]):
-        raise ValueError("FeatureCache: the batch is not right-padded (attention_mask must be 1...1 0...0)")
-    lengths = n_real.tolist()
-    ids = [input_ids[j, :n] for j, n in enumerate(lengths)]
-    if indices is not None: keys = [int(i) for i in indices]
-    else:
-        tt = [None if token_type_ids is None or not token_type_ids[j].any() else token_type_ids[j, :n].cpu().numpy().tobytes()
-              for j, n in enumerate(lengths)]
-        keys = [(x.cpu().numpy().tobytes(), t) for x, t in zip(ids, tt)]
-    todo = [j for j, k in enumerate(keys) if k not in self.store]
-    todo = list({keys[j]: j for j in todo}.values())  # a batch may hold the same sentence twice
-    if todo:
-        n_max = max(lengths[j] for j in todo)
-        sub = lambda t: None if t is None else t[todo, :n_max]
-        emb = self._compute(sub(input_ids), sub(attention_mask), sub(token_type_ids))
-        for r, j in enumerate(todo):
-            self.store[keys[j]] = (ids[j].clone(), emb[r, :lengths[j]].to(self.dtype or emb.dtype).clone())
-    self.misses += len(todo); self.hits += B - len(todo)
-    first = self.store[keys[0]][1]
-    out = torch.zeros(B, T, first.shape[-1], dtype=self._dtype(first), device=first.device)
-    for j, k in enumerate(keys):
-        cached_ids, e = self.store[k]
-        if indices is not None and (cached_ids.shape[0] != lengths[j] or not torch.equal(cached_ids, ids[j])):
-            raise ValueError(f"FeatureCache: example {k} has other token ids than when it was cached "
-                             f"(another dataset, order or max_length?); call cache.clear()")
-        out[j, :lengths[j]] = e
-    return out
-
-@patch
-def _dtype(self: FeatureCache, e):
-    p = next(self.model.parameters(), None)
-    return p.dtype if p is not None and p.is_floating_point() else e.dtype
-
-@patch
-def fill(self: FeatureCache, features: Sequence[dict], collator, batch_size: int = 64, by_index: bool = True) -> "FeatureCache":
-    "Encode every example of `features` (e.g. the training set) now, longest first to waste little padding."
-    for idx in length_grouped_batches([len(f["input_ids"]) for f in features], batch_size, shuffle=False):
-        batch = collator([features[i] for i in idx])
-        self(idx if by_index else None, batch["input_ids"], batch["attention_mask"], batch.get("token_type_ids"))
-    return self
-
-# %% ../nbs/03_freezing.ipynb #5ca2abee
-@patch
-def attach(self: FeatureCache) -> "FeatureCache":
-    "Make `model(input_ids, attention_mask, ...)` take its token embeddings from the cache (by content) while the backbone is frozen."
-    if self._forward is not None: return self
-    import inspect
-    model, orig = self.model, self.model.forward
-    sig = inspect.signature(orig)
-    if "token_embeddings" not in sig.parameters:
-        raise TypeError(f"{type(model).__name__}.forward has no `token_embeddings` argument to feed cached features into")
-    def forward(*args, **kwargs):
-        a = sig.bind_partial(*args, **kwargs).arguments
-        if a.get("token_embeddings") is None and a.get("input_ids") is not None and self._frozen():
-            if a.get("attention_mask") is None: a["attention_mask"] = torch.ones_like(a["input_ids"])
-            a["token_embeddings"] = self(None, a["input_ids"], a["attention_mask"], a.get("token_type_ids"))
-        return orig(**a)
-    self._forward = orig
-    model.forward = forward
-    return self
-
-@patch
-def detach(self: FeatureCache) -> "FeatureCache":
-    "Undo `attach`."
-    if self._forward is not None: del self.model.forward; self._forward = None
-    return self
-
-@patch
-def attached(self: FeatureCache):
-    "Context manager: `with cache.attached(): trainer.fit()`."
-    import contextlib
-    @contextlib.contextmanager
-    def ctx():
-        self.attach()
-        try: yield self
-        finally: self.detach()
-    return ctx()

@@ -140,7 +140,8 @@ def test_freeze_cache_llrd_and_five_steps_on_every_family(folders, family):
     puts every parameter in exactly one group with the embeddings lowest, and five full fine-tuning steps under LLRD
     give finite losses that change the backbone."""
     import functools
-    from mtst.freezing import FeatureCache, freeze, layerwise_lr_groups, unfreeze
+    from mtst.freezing import freeze, layerwise_lr_groups, unfreeze
+    from mtst.feature_cache import FeatureCache
     from mtst.training import MultiTaskTrainer, TrainConfig
     texts = ["Pay $40 at Macy's store today.", "The app crashed again.", "Zoë loved the café.", "Refund my card please."] * 3
     data = [Example(t, {"topic": "store" if "store" in t or "Macy" in t else "app", "ner": []}, f"e{i}") for i, t in enumerate(texts)]

@@ -9,8 +9,8 @@ from transformers import BertConfig, BertModel
 from mtst.core import default_model_dir
 from mtst.data import MultiTaskCollator, encode_examples, load_shipped, shipped_tasks
 from mtst.encoder import SentenceEncoder
-from mtst.freezing import (FeatureCache, GradualUnfreezing, backbone_frozen, count_trainable, freeze,
-                           frozen_strategies, layerwise_lr_groups, module_groups, parameter_table, unfreeze)
+from mtst.freezing import GradualUnfreezing, backbone_frozen, count_trainable, freeze, frozen_strategies, layerwise_lr_groups, module_groups, parameter_table, unfreeze
+from mtst.feature_cache import FeatureCache
 from mtst.multitask import MultiTaskModel
 
 N_LAYERS = 3

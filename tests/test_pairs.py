@@ -250,7 +250,8 @@ def test_cli_trains_and_predicts_pair_tasks(tmp_path, capsys):
 
 def test_feature_cache_serves_pair_batches_by_content(encoder, batch):
     "A frozen backbone's cache works by content with the rows of second texts; by index it refuses with a hint."
-    from mtst.freezing import FeatureCache, freeze
+    from mtst.freezing import freeze
+    from mtst.feature_cache import FeatureCache
     torch.manual_seed(0)
     m = MultiTaskModel(encoder, TASKS).eval()
     freeze(m, "backbone")

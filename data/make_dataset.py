@@ -1818,7 +1818,7 @@ def render(parts: list[str], topic: str, sentiment: str, side: str, cats: frozen
 
 # --------------------------------------------------------------------------------------------------
 # Overlap checks: the evaluation side must not repeat training text (tests/test_dataset.py measures the
-# same with mtst.evaluation.text_overlap, on words only; here both word views are checked)
+# same with mtst.course.evaluation.text_overlap, on words only; here both word views are checked)
 # --------------------------------------------------------------------------------------------------
 def token_views(text: str) -> tuple[list[str], list[str]]:
     "Lower-cased word tokens two ways: BERT-style (punctuation split off and kept) and words only."

@@ -50,7 +50,7 @@ class Conflicts:
 def main(argv=None) -> None:
     a = common.parse(__doc__, argv)
     common.quiet()
-    from mtst.studies import study_splits
+    from mtst.course.studies import study_splits
     from mtst.training import TrainConfig
     b = BUDGETS[a.budget]
     train = {**TRAIN, "schedule": "joint"}

@@ -43,7 +43,7 @@ def out_path(study: str, a) -> Path:
 def cli(main) -> None:
     "Run a study's `main`; a data or results-file problem ends it with one line (exit status 1), not a traceback."
     from mtst.data import DataError
-    from mtst.studies import StudyError
+    from mtst.course.studies import StudyError
     try: main()
     except (DataError, StudyError) as e: sys.exit(f"error: {e}")
     except KeyboardInterrupt: sys.exit("interrupted: the runs finished so far are in the results file; run again to resume")
@@ -51,7 +51,7 @@ def cli(main) -> None:
 
 def open_results(study: str, a, design: dict, arms: dict):
     """The study's results file (`StudyResults`), after checking the arms asked for; both before any data is read."""
-    from mtst.studies import StudyResults
+    from mtst.course.studies import StudyResults
     unknown = sorted(set(a.arms or []) - set(arms))
     if unknown: sys.exit(f"{study}: unknown arm(s) {unknown}; arms are {list(arms)}")
     return StudyResults(out_path(study, a), study, a.budget, design)
@@ -62,9 +62,9 @@ def run_all(res, a, splits: dict, arms: dict, seeds) -> None:
     {arm: (task names, TrainConfig, prepare)}, `prepare(model)` changing the fresh model before training (LoRA, freezing),
     or {arm: (task names, TrainConfig, prepare, finish)}, `finish()` returning extra fields for the record (e.g. what a
     callback of the config measured), or {arm: (task names, TrainConfig, prepare, finish, runner)}, `runner` taking
-    `mtst.studies.train_run`'s arguments and returning a record of its form (e.g. another library's trainer)."""
+    `mtst.course.studies.train_run`'s arguments and returning a record of its form (e.g. another library's trainer)."""
     import torch
-    from mtst.studies import train_run
+    from mtst.course.studies import train_run
     if a.threads: torch.set_num_threads(a.threads)
     todo = [(arm, s) for s in seeds for arm in arms if (not a.arms or arm in a.arms) and not res.done(f"{arm}/seed{s}")]
     print(f"{res.data['study']} ({a.budget}): {len(todo)} run(s) to do -> {res.path}", flush=True)

@@ -65,7 +65,7 @@ class _Keep:
 def st_reference(splits: dict, names, cfg, seed: int, model_name=None, prepare=None) -> dict:
     """`stsb/st-reference`: sentence-transformers' STS-B recipe with its own trainer, on `splits["train"]["stsb"]`, the
     settings of `cfg` (epochs, batch, rate, warm-up, evaluation steps), the best validation checkpoint kept; a record in
-    `mtst.studies.train_run`'s form (its curve from the trainer's evaluations)."""
+    `mtst.course.studies.train_run`'s form (its curve from the trainer's evaluations)."""
     import tempfile
     import time
     from datasets import Dataset
@@ -74,8 +74,8 @@ def st_reference(splits: dict, names, cfg, seed: int, model_name=None, prepare=N
     from sentence_transformers.sentence_transformer.losses import CoSENTLoss
     from mtst.core import DEFAULT_MODEL, resolve_backbone
     from mtst.encoder import spearman
-    from mtst.studies.runs import _cpu_seconds, still_improving
-    from mtst.utils import peak_rss
+    from mtst.course.studies.runs import _cpu_seconds, still_improving
+    from mtst.course.tools import peak_rss
     import torch.nn.functional as F
     data = lambda part: Dataset.from_dict({"sentence1": [e.text for e in splits[part]["stsb"]], "sentence2": [e.pair for e in splits[part]["stsb"]],
                                            "score": [e.labels["stsb"] / 5 for e in splits[part]["stsb"]]})
@@ -119,7 +119,7 @@ def st_reference(splits: dict, names, cfg, seed: int, model_name=None, prepare=N
 def main(argv=None) -> None:
     a = common.parse(__doc__, argv)
     common.quiet()
-    from mtst.studies import study_splits
+    from mtst.course.studies import study_splits
     from mtst.training import TrainConfig
     b = BUDGETS[a.budget]
     design = {"budget": b, "sts_train": STS_TRAIN, "multi_train": MULTI_TRAIN,

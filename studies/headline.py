@@ -28,7 +28,7 @@ def main(argv=None) -> None:
     a = common.parse(__doc__, argv)
     common.quiet()
     from mtst.data import shipped_tasks
-    from mtst.studies import shipped_splits
+    from mtst.course.studies import shipped_splits
     from mtst.training import TrainConfig
     b = BUDGETS[a.budget]
     design = {"budget": b, "train": TRAIN, "model": a.model or "sentence-transformers/all-MiniLM-L6-v2"}

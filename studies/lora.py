@@ -37,7 +37,7 @@ def lora_arm(r: int, lr: float, task: str) -> str: return f"lora r={r} lr={lr:g}
 
 def chosen_lr(res, task: str):
     "The grid rate with the best validation score (seed 0), once every grid run of `task` is in `res`; else None."
-    from mtst.studies.reading import _metric
+    from mtst.course.studies.reading import _metric
     runs = {r["arm"]: r for r in res.data["runs"]}
     got = [(_metric(task, runs[lora_arm(8, lr, task)]["validation"][task]), lr) for lr in GRID
            if lora_arm(8, lr, task) in runs]
@@ -49,7 +49,7 @@ def main(argv=None) -> None:
     common.quiet()
     from mtst.freezing import freeze
     from mtst.lora import add_lora
-    from mtst.studies import study_splits
+    from mtst.course.studies import study_splits
     from mtst.training import TrainConfig
     b = {**BUDGETS[a.budget], "sizes": {t: BUDGETS[a.budget]["sizes"][t] for t in TASKS}}
     design = {"budget": b, "train": TRAIN, "grid": GRID, "ranks": RANKS, "lora": LORA, "frozen_lr": FROZEN_LR,

@@ -11,7 +11,7 @@ every task once per epoch, one task per optimizer step). Every run trains until 
 split (`mean` of the tasks' main metrics, evaluated every `eval_every` steps, `patience` evaluations without
 progress), at most `epochs` epochs, keeps the best weights and scores them once on test (the official CoNLL-2003 and
 SST-2 dev files; a held-out part of the AG News file). Curves (validation, steps, seconds, CPU-seconds) are logged,
-with a point at the end of each epoch, so `mtst.studies.multi_vs_single_readings` reads the comparison at equal examples, at
+with a point at the end of each epoch, so `mtst.course.studies.multi_vs_single_readings` reads the comparison at equal examples, at
 equal encoder steps and after training from the same runs.
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ TRAIN = dict(batch_size=16, lr=5e-5, warmup_ratio=0.1, weight_decay=0.01, max_gr
 def main(argv=None) -> None:
     a = common.parse(__doc__, argv)
     common.quiet()
-    from mtst.studies import study_splits
+    from mtst.course.studies import study_splits
     from mtst.training import TrainConfig
     b = BUDGETS[a.budget]
     design = {"budget": b, "train": TRAIN, "model": a.model or "sentence-transformers/all-MiniLM-L6-v2"}

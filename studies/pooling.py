@@ -6,7 +6,7 @@
 
 Nothing trains. The backbone embeds every sentence once; each arm pools those token embeddings and scores the pairs
 by Spearman's rank correlation between the pair similarity and the gold score (scipy), with a percentile bootstrap
-interval over the pairs and a paired bootstrap against mean pooling on the same resamples (`mtst.evaluation`).
+interval over the pairs and a paired bootstrap against mean pooling on the same resamples (`mtst.course.evaluation`).
 Arms:
 
 - `pretrained/<pooling>`: the backbone as published, pooling `mean`, `cls`, `max`, `weighted_mean`; similarity
@@ -50,7 +50,7 @@ def token_embeddings(encoder, sentences: list[str], batch_size: int = 64):
 def scores(sim_a, sim_dot, gold, n_boot: int, reference=None) -> dict:
     "Spearman (cosine and dot) with a bootstrap interval; `reference` (cosine similarities): paired difference to it."
     from scipy.stats import spearmanr
-    from mtst.evaluation import bootstrap_ci, compare_on_examples
+    from mtst.course.evaluation import bootstrap_ci, compare_on_examples
     rho = lambda s, g: float(spearmanr(s, g).statistic)
     v, lo, hi = bootstrap_ci(rho, sim_a, gold, n_boot=n_boot, seed=0)   # seed 0: the same resamples for every arm
     out = {"spearman": round(v, 5), "low": round(lo, 5), "high": round(hi, 5), "n": len(gold)}

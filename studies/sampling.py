@@ -11,7 +11,7 @@ is a sampling schedule of `mtst.training` on the same budget (the same number of
 Stickland & Murray 2019) and `round_robin` (equal shares). Every run ends at the budget (no early stopping: the
 budget is the fixed quantity compared), is validated at each epoch's end and scored once on test (1,000 sentences of
 each official dev file, and a held-out block of AG News); the steps each task really got are counted.
-`mtst.studies.schedule_verdicts` pairs each schedule with proportional by seed.
+`mtst.course.studies.schedule_verdicts` pairs each schedule with proportional by seed.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ TRAIN = dict(batch_size=16, lr=5e-5, warmup_ratio=0.1, weight_decay=0.01, max_gr
 def main(argv=None) -> None:
     a = common.parse(__doc__, argv)
     common.quiet()
-    from mtst.studies import study_splits
+    from mtst.course.studies import study_splits
     from mtst.training import TrainConfig
     b = BUDGETS[a.budget]
     sizes = {t: round(n * b["fraction"]) for t, n in NATURAL.items()}

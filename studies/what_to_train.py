@@ -104,7 +104,7 @@ def setups(lr: float, epochs: int, b: dict):
 def main(argv=None) -> None:
     a = common.parse(__doc__, argv)
     common.quiet()
-    from mtst.studies import chosen_rates, study_splits
+    from mtst.course.studies import chosen_rates, study_splits
     b = {**BUDGETS[a.budget], "sizes": {t: BUDGETS[a.budget]["sizes"][t] for t in TASKS}}
     design = {"budget": b, "train": TRAIN, "grids": GRIDS, "llrd_decay": LLRD_DECAY, "curve": CURVE[a.budget],
               "curve_strategies": CURVE_STRATEGIES, "lora": LORA, "max_curve_epochs": MAX_CURVE_EPOCHS, "model": a.model or "sentence-transformers/all-MiniLM-L6-v2"}

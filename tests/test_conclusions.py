@@ -430,12 +430,12 @@ def test_04b_layer_sentence_quotes_its_table():
 # --- the studies (studies/results/*.json): what the lessons say about them is re-derived from the committed files ---
 
 def _study(name):
-    from mtst.studies import load_study
+    from mtst.course.studies import load_study
     return load_study(Path(__file__).resolve().parents[1] / "studies" / "results" / f"{name}.json")
 
 
 def test_04a_and_06_quote_the_multi_vs_single_study():
-    from mtst.studies import floors_met, multi_vs_single_readings, reading_sentences, stopping_table
+    from mtst.course.studies import floors_met, multi_vs_single_readings, reading_sentences, stopping_table
     study = _study("multi_vs_single")
     readings, _ = multi_vs_single_readings(study)
     expected = reading_sentences(readings)
@@ -463,7 +463,7 @@ def test_04a_and_06_quote_the_multi_vs_single_study():
 
 
 def test_04a_synthesis_quotes_the_study():
-    from mtst.studies import multi_vs_single_readings
+    from mtst.course.studies import multi_vs_single_readings
     readings, _ = multi_vs_single_readings(_study("multi_vs_single"))
     out = output_of("04a_multi_vs_single.ipynb", "synthesis_text = ")
     for n, r in readings.iterrows():
@@ -471,7 +471,7 @@ def test_04a_synthesis_quotes_the_study():
 
 
 def test_04_quotes_the_sampling_study():
-    from mtst.studies import schedule_verdicts, step_shares
+    from mtst.course.studies import schedule_verdicts, step_shares
     study = _study("sampling")
     seeds = {}
     for r in study["runs"]: seeds.setdefault(r["arm"], set()).add(r["seed"])
@@ -489,7 +489,7 @@ def test_04_quotes_the_sampling_study():
 
 
 def test_04_quotes_the_headline_study():
-    from mtst.studies import stopped_early
+    from mtst.course.studies import stopped_early
     study = _study("headline")
     out = output_of("04_training.ipynb", "hl_note = (")
     n = sum(stopped_early(r) for r in study["runs"])
@@ -503,7 +503,7 @@ def test_04_quotes_the_headline_study():
 
 def test_03a_quotes_the_lora_study():
     "03a's sentences are the committed LoRA study's, each verdict follows its interval, and the goal line follows the table."
-    from mtst.studies import strategy_sentences, strategy_table
+    from mtst.course.studies import strategy_sentences, strategy_table
     table = strategy_table(_study("lora"), _study("multi_vs_single"))
     expected = strategy_sentences(table)
     out = output_of("03a_lora.ipynb", "lora_sentences = strategy_sentences(strategies)")
@@ -526,7 +526,7 @@ def test_03a_quotes_the_lora_study():
 
 def test_01_quotes_the_pooling_study_and_its_verdicts_follow_the_intervals():
     "01's study lines are the committed pooling study's; every verdict in the file is what its paired interval says."
-    from mtst.studies import pooling_sentences, pooling_table
+    from mtst.course.studies import pooling_sentences, pooling_table
     study = _study("pooling")
     for r in study["runs"]:
         s = r["validation"]["stsb"]
@@ -544,7 +544,7 @@ def test_01_quotes_the_pooling_study_and_its_verdicts_follow_the_intervals():
 def test_pooling_sentences_fail_on_a_mutated_study():
     "A changed score in a copy of the study changes the sentences: the check above cannot pass on stale text."
     import copy
-    from mtst.studies import pooling_sentences, pooling_table
+    from mtst.course.studies import pooling_sentences, pooling_table
     study = _study("pooling")
     bad = copy.deepcopy(study)
     next(r for r in bad["runs"] if r["id"] == "lexical/tf-idf/seed0")["validation"]["stsb"]["minus_mean"]["diff"] -= 0.05
@@ -584,7 +584,7 @@ def test_06a_replica_lines_follow_their_intervals():
 
 def test_06a_quotes_the_embedding_study():
     "06a's study lines are the committed embedding study's, against the untrained encoder of the committed pooling study."
-    from mtst.studies import embedding_sentences, embedding_table, pooling_table
+    from mtst.course.studies import embedding_sentences, embedding_table, pooling_table
     study = _study("embedding")
     untrained = float(pooling_table(_study("pooling")).loc["pretrained/mean", "Spearman"])
     expected = embedding_sentences(embedding_table(study, untrained), untrained)
@@ -600,7 +600,7 @@ def test_06a_quotes_the_embedding_study():
 def test_embedding_sentences_fail_on_a_mutated_study():
     "A changed score in a copy of the study changes the sentences: the check above cannot pass on stale text."
     import copy
-    from mtst.studies import embedding_sentences, embedding_table
+    from mtst.course.studies import embedding_sentences, embedding_table
     study = _study("embedding")
     bad = copy.deepcopy(study)
     bad["runs"][-1]["stsb_dev_spearman"] -= 0.05

@@ -13,7 +13,7 @@ from seqeval.metrics import f1_score
 from seqeval.scheme import IOB2
 
 from mtst.data import SPLITS, load_shipped, spans_to_bio, words_of
-from mtst.evaluation import Gazetteer, gazetteer_baseline, text_overlap, unseen_share
+from mtst.course.evaluation import Gazetteer, gazetteer_baseline, text_overlap, unseen_share
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 EVAL = ("validation", "test")

@@ -1,4 +1,4 @@
-"""Unit tests for mtst.encoder (and mtst.scratch): correctness against sentence-transformers, encode()'s
+"""Unit tests for mtst.encoder (and mtst.course.scratch): correctness against sentence-transformers, encode()'s
 contract and bad inputs, pooling masks, save/load and the sentence-transformers export, bf16."""
 import json
 import random
@@ -353,7 +353,7 @@ def test_evaluate_sts(enc):
 # ---------- from scratch (01a) ----------
 
 def test_scratch_bert_matches_hf(enc):
-    from mtst.scratch import BertEncoder
+    from mtst.course.scratch import BertEncoder
     scratch = BertEncoder.from_hf(enc.backbone)
     b = enc.tokenizer(SENTS + ["long " * 300], padding=True, truncation=True, max_length=256, return_tensors="pt")
     with torch.inference_mode():

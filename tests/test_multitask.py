@@ -10,7 +10,7 @@ from mtst.data import MultiTaskCollator, Task, bio_to_spans, encode_examples, lo
 from mtst.encoder import SentenceEncoder
 from mtst.multitask import (HEADS_WEIGHTS, MODEL_CONFIG, MultiTaskModel, MultiTaskOutput, decode_entities,
                             is_saved_multitask)
-from mtst.utils import TensorMemory
+from mtst.course.tools import TensorMemory
 
 TOPIC, SENTIMENT, NER = shipped_tasks()
 TEXT = "Zoë paid 12 € at Café Münster"

@@ -33,7 +33,7 @@ def check_schema(data: dict, study: str, budget: str, tasks_per_step: int = 1) -
 def test_multi_vs_single_smoke_and_resume(backbone, tmp_path, capsys):
     "On the tiny random BERT (conftest's `backbone`): the machinery is under test, not the scores."
     import multi_vs_single
-    from mtst.studies import load_study, multi_vs_single_readings
+    from mtst.course.studies import load_study, multi_vs_single_readings
     out = tmp_path / "mvs.json"
     multi_vs_single.main(["--budget", "smoke", "--model", backbone, "--out", str(out)])
     data = json.loads(out.read_text())
@@ -55,7 +55,7 @@ def test_multi_vs_single_smoke_and_resume(backbone, tmp_path, capsys):
 
 def test_sampling_smoke(backbone, tmp_path):
     import sampling
-    from mtst.studies import load_study, schedule_verdicts, step_shares
+    from mtst.course.studies import load_study, schedule_verdicts, step_shares
     out = tmp_path / "s.json"
     sampling.main(["--budget", "smoke", "--model", backbone, "--arms", "proportional", "round_robin", "--out", str(out)])
     data = load_study(out)
@@ -104,7 +104,7 @@ def test_missing_data_is_one_line(tmp_path):
 def test_headline_smoke(tmp_path):
     "Lesson 04's model on the course data (joint: every step trains every task), scored on the shipped test split."
     import headline
-    from mtst.studies import cap_steps, load_study, stopped_early
+    from mtst.course.studies import cap_steps, load_study, stopped_early
     out = tmp_path / "h.json"
     headline.main(["--budget", "smoke", "--seeds", "0", "--out", str(out)])
     data = load_study(out)
@@ -148,7 +148,7 @@ def test_what_to_train_smoke(backbone, tmp_path, capsys):
     data = json.loads(out.read_text())
     check_schema(data, "what_to_train", "smoke")
     runs = {r["id"]: r for r in data["runs"]}
-    from mtst.studies import chosen_rates
+    from mtst.course.studies import chosen_rates
     rates = chosen_rates(data)
     chosen = {s: rates.get((s, "sst2")) for s in ("frozen", "top-2")}
     assert all(lr is not None for lr in chosen.values()) and ("full", "sst2") not in rates   # full: not asked for
@@ -165,7 +165,7 @@ def test_gradual_unfreezes_during_the_run(backbone, tmp_path):
     "The study's gradual arm trains the top half of the layers in the first epoch and every layer in the second."
     import what_to_train as w
     from mtst.freezing import count_trainable
-    from mtst.studies import study_splits, train_run
+    from mtst.course.studies import study_splits, train_run
     seen = []
     class Count:
         def on_epoch_begin(self, epoch, trainer): seen.append(count_trainable(trainer.model))

@@ -579,10 +579,10 @@ def test_cli_prints_the_inert_weight_warning_in_one_line(backbone, tmp_path, cap
     assert len(err) == 1 and err[0].startswith("mtst: warning: static loss weights {'topic': 1.0, 'ner': 5.0}"), err
 
 
-# ---------------------------------------------------------------- multi-task vs single-task (mtst.compare)
+# ---------------------------------------------------------------- multi-task vs single-task (mtst.course.compare)
 def test_train_and_score_reports_the_curve_it_trained(backbone):
     "Epochs run, the one kept and each task's last validation gain come from the run's own history."
-    from mtst.compare import multi_vs_single, train_and_score
+    from mtst.course.compare import multi_vs_single, train_and_score
     tasks = ddp_worker.tiny_tasks()
     train, val = ddp_worker.synthetic(24, 0), ddp_worker.synthetic(12, 1)
     from mtst.encoder import SentenceEncoder

@@ -1,18 +1,19 @@
-"""Unit tests for mtst.utils: recording results, evaluation mode, the reference entries of a class's methods."""
+"""Unit tests for mtst.utils (evaluation mode, scratch folders) and mtst.course.tools (recording results, reference entries, memory)."""
 import importlib.util
 
 import pytest
 
 from mtst import utils
+from mtst.course import tools
 
 
 def test_record_writes_only_when_asked(tmp_path, monkeypatch):
     monkeypatch.delenv("MTST_RESULTS_DIR", raising=False)
-    assert utils.record("x", 1.5) is None   # returns nothing: a cell ending with it echoes no bare number
+    assert tools.record("x", 1.5) is None   # returns nothing: a cell ending with it echoes no bare number
     assert not (tmp_path / "results.jsonl").exists()
     monkeypatch.setenv("MTST_RESULTS_DIR", str(tmp_path))
     monkeypatch.setenv("MTST_NOTEBOOK", "nb")
-    utils.record("y", 2, unit="s")
+    tools.record("y", 2, unit="s")
     assert '"key": "y"' in (tmp_path / "results.jsonl").read_text()
 
 
@@ -42,12 +43,12 @@ def test_public_methods_and_show_methods_without_nbdev(monkeypatch):
         @classmethod
         def make(cls): return cls()
         def _hidden(self): pass
-    assert utils.public_methods(Toy) == ["run", "ready", "make"]
+    assert tools.public_methods(Toy) == ["run", "ready", "make"]
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda x: shown.append(x.data))
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "nbdev" else real(name, *a))
-    utils.show_methods(Toy)                               # as on Colab, where nbdev is not installed
+    tools.show_methods(Toy)                               # as on Colab, where nbdev is not installed
     assert shown[0] == "**`Toy.run(n: int = 1) -> int`**\n\nRun `n` times."
     assert shown[1] == "**`Toy.ready`**\n\nAlways ready." and shown[2] == "**`Toy.make()`**"
 
@@ -55,9 +56,9 @@ def test_public_methods_and_show_methods_without_nbdev(monkeypatch):
 def test_peak_rss_measures_each_block_from_its_own_start():
     import math
     import numpy as np
-    with utils.peak_rss() as big:
+    with tools.peak_rss() as big:
         a = np.ones(100 * 2**20 // 8); del a
-    with utils.peak_rss() as small:
+    with tools.peak_rss() as small:
         pass
     if math.isnan(big["MB"]): pytest.skip("no /proc on this system")
     assert 80 <= big["MB"] <= 160 and small["MB"] < 20, (big, small)

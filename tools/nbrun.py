@@ -236,8 +236,8 @@ def refresh(out: Path, readme: bool = True) -> None:
 
 
 def results_table(results: list[dict]) -> str:
-    """Markdown table of the key results recorded with `mtst.utils.record` (used in README and index), then each table
-    recorded with `mtst.utils.record_table`, under its notebook and key."""
+    """Markdown table of the key results recorded with `mtst.course.tools.record` (used in README and index), then each table
+    recorded with `mtst.course.tools.record_table`, under its notebook and key."""
     def cell(v) -> str: return str(v).replace("|", "\\|").replace("\n", " ")
     tables = [r for r in results if r.get("unit") == "table"]
     lines = ["| notebook | result | value |", "|---|---|---|"]
@@ -278,8 +278,8 @@ def _provenance_line(study: dict) -> str:
 
 def studies_markdown() -> str:
     """The committed study results as Markdown for README: provenance, scores beside floors and reference figures, and
-    each study's answer (from `mtst.studies`, the same readers the lessons use)."""
-    from mtst import studies as S
+    each study's answer (from `mtst.course.studies`, the same readers the lessons use)."""
+    from mtst.course import studies as S
     out = []
     try: mvs = S.load_study(ROOT / "studies" / "results" / "multi_vs_single.json")
     except FileNotFoundError: mvs = None
@@ -364,7 +364,7 @@ def studies_markdown() -> str:
 
 
 def _metric_of(S, task: str, m: dict) -> float:
-    from mtst.studies.reading import _metric   # each task's headline metric
+    from mtst.course.studies.reading import _metric   # each task's headline metric
     return round(_metric(task, m[task]), 4)
 
 
